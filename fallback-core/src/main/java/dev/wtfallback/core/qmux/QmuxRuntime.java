@@ -1,0 +1,119 @@
+package dev.wtfallback.core.qmux;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Threads shared by many sessions: one executor for connection handlers, writers and
+ * asynchronous operations, and one scheduler for timers.
+ *
+ * <p>On Java 21 and later the executor starts a virtual thread per task, so a handler parked
+ * in {@code acceptStream()} costs no platform thread. On Java 17 it is an unbounded pool of
+ * daemon platform threads that idle for 60 seconds before they end.
+ */
+public final class QmuxRuntime implements AutoCloseable {
+
+	private final ExecutorService executor;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final boolean virtualThreads;
+
+	private QmuxRuntime(ExecutorService executor, boolean virtualThreads, ScheduledExecutorService scheduler) {
+		this.executor = executor;
+		this.virtualThreads = virtualThreads;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Create a runtime whose threads are named after the given prefix.
+	 * @param threadNamePrefix the thread name prefix, such as {@code fallback-}
+	 * @return a new runtime; close it to stop its threads
+	 */
+	public static QmuxRuntime create(String threadNamePrefix) {
+		ExecutorService virtual = virtualThreadExecutor(threadNamePrefix);
+		ExecutorService executor = (virtual != null) ? virtual
+				: Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "worker-"));
+		ScheduledExecutorService scheduler = Executors
+			.newSingleThreadScheduledExecutor(daemonThreads(threadNamePrefix + "timer-"));
+		return new QmuxRuntime(executor, virtual != null, scheduler);
+	}
+
+	/**
+	 * Return the executor for handlers, writers and asynchronous operations.
+	 * @return the executor
+	 */
+	public ExecutorService executor() {
+		return this.executor;
+	}
+
+	/**
+	 * Return the scheduler for idle timeouts and keep-alive pings; its tasks must not block.
+	 * @return the scheduler
+	 */
+	public ScheduledExecutorService scheduler() {
+		return this.scheduler;
+	}
+
+	/**
+	 * Return whether tasks run on virtual threads.
+	 * @return {@code true} on Java 21 and later
+	 */
+	public boolean usesVirtualThreads() {
+		return this.virtualThreads;
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		this.executor.shutdownNow();
+		try {
+			this.executor.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * Build a virtual-thread-per-task executor through method handles, since this code is
+	 * compiled for Java 17 where the API does not exist.
+	 */
+	private static ExecutorService virtualThreadExecutor(String prefix) {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+			Class<?> builderClass = Class.forName("java.lang.Thread$Builder");
+			Class<?> ofVirtualClass = Class.forName("java.lang.Thread$Builder$OfVirtual");
+			Object builder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtualClass))
+				.invoke();
+			builder = lookup
+				.findVirtual(ofVirtualClass, "name", MethodType.methodType(ofVirtualClass, String.class, long.class))
+				.invoke(builder, prefix + "virtual-", 1L);
+			ThreadFactory factory = (ThreadFactory) lookup
+				.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory.class))
+				.invoke(builder);
+			return (ExecutorService) lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
+					MethodType.methodType(ExecutorService.class, ThreadFactory.class))
+				.invoke(factory);
+		}
+		catch (Throwable ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Sample application that echoes streams and datagrams.
+ */
+package dev.wtfallback.sample;
