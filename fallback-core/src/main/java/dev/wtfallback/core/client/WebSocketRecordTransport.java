@@ -1,0 +1,138 @@
+package dev.wtfallback.core.client;
+
+import java.io.IOException;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.wtfallback.core.qmux.QmuxSession;
+import dev.wtfallback.core.qmux.RecordTransport;
+
+/**
+ * Carries QMux records over a {@link java.net.http.WebSocket}: one binary message per record
+ * each way. Partial messages are joined before they reach the session; the next message is
+ * requested only after the previous one was applied, which the session does without blocking.
+ */
+final class WebSocketRecordTransport implements RecordTransport, WebSocket.Listener {
+
+	private final int maxRecordSize;
+
+	private final long sendTimeoutMillis;
+
+	private final AtomicBoolean closing = new AtomicBoolean();
+
+	private volatile WebSocket webSocket;
+
+	private volatile QmuxSession session;
+
+	private ByteBuffer partial;
+
+	WebSocketRecordTransport(int maxRecordSize, long sendTimeoutMillis) {
+		this.maxRecordSize = maxRecordSize;
+		this.sendTimeoutMillis = sendTimeoutMillis;
+	}
+
+	/**
+	 * Attach the session and start reading; until then no message is requested.
+	 */
+	void start(WebSocket webSocket, QmuxSession session) {
+		this.webSocket = webSocket;
+		this.session = session;
+		webSocket.request(1);
+	}
+
+	@Override
+	public void send(ByteBuffer record) throws IOException {
+		try {
+			this.webSocket.sendBinary(record, true).get(this.sendTimeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new IOException("WebSocket send failed", ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IOException("WebSocket send did not complete within " + this.sendTimeoutMillis + " ms");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted while sending", ex);
+		}
+	}
+
+	@Override
+	public void close(int statusCode, String reason) {
+		WebSocket socket = this.webSocket;
+		if (socket == null || !this.closing.compareAndSet(false, true)) {
+			return;
+		}
+		int status = (statusCode >= 1000 && statusCode != 1005 && statusCode != 1006) ? statusCode : 1000;
+		socket.sendClose(status, (reason != null) ? reason : "")
+			.orTimeout(1, TimeUnit.SECONDS)
+			.whenComplete((result, failure) -> socket.abort());
+	}
+
+	@Override
+	public void onOpen(WebSocket webSocket) {
+		// Reading starts in start(), once the session exists.
+	}
+
+	@Override
+	public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+		if (this.partial == null && last) {
+			this.session.onRecord(data);
+		}
+		else {
+			append(data);
+			if (last) {
+				ByteBuffer record = this.partial.flip();
+				this.partial = null;
+				this.session.onRecord(record);
+			}
+		}
+		webSocket.request(1);
+		return null;
+	}
+
+	private void append(ByteBuffer data) {
+		if (this.partial == null) {
+			this.partial = ByteBuffer.allocate(Math.min(this.maxRecordSize + 1, Math.max(data.remaining(), 1024)));
+		}
+		if (this.partial.remaining() < data.remaining()) {
+			// Grow up to one byte past the limit: enough for the session to refuse the record.
+			int wanted = Math.min(this.maxRecordSize + 1, this.partial.position() + data.remaining());
+			ByteBuffer larger = ByteBuffer.allocate(Math.max(wanted, this.partial.capacity()));
+			larger.put(this.partial.flip());
+			this.partial = larger;
+		}
+		int room = Math.min(this.partial.remaining(), data.remaining());
+		this.partial.put(data.slice().limit(room));
+	}
+
+	@Override
+	public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		this.session.onTextMessage();
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		QmuxSession current = this.session;
+		if (current != null) {
+			current.onTransportClosed(statusCode, reason);
+		}
+		return null;
+	}
+
+	@Override
+	public void onError(WebSocket webSocket, Throwable error) {
+		QmuxSession current = this.session;
+		if (current != null) {
+			current.onTransportError(error);
+		}
+	}
+
+}

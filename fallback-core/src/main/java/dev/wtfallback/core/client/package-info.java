@@ -1,0 +1,4 @@
+/**
+ * Java client that opens QMux sessions over the JDK's WebSocket client.
+ */
+package dev.wtfallback.core.client;
