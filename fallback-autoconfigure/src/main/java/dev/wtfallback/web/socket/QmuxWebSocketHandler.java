@@ -1,0 +1,110 @@
+package dev.wtfallback.web.socket;
+
+import dev.wtfallback.core.OnConnect;
+import dev.wtfallback.core.qmux.QmuxRuntime;
+import dev.wtfallback.core.qmux.QmuxSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.util.Assert;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * {@link WebSocketHandler} that serves each WebSocket session as a QMux session and hands it
+ * to an {@link OnConnect} handler.
+ *
+ * <p>Register it with {@link QmuxHandshakeHandler}, which negotiates the QMux subprotocol; a
+ * session that arrives without one is closed with status 1002. The handler accepts partial
+ * messages and joins fragments into records of at most {@code maxRecordSize} bytes.
+ *
+ * <p>Clients that go away are logged at DEBUG under {@value #DISCONNECT_LOG_CATEGORY}, never as
+ * errors. Threading: Spring calls each method for one session from one thread at a time;
+ * different sessions run concurrently. Each session's {@link QmuxWebSocketAdapter} lives in
+ * the session's attributes, so the handler itself holds no per-session state.
+ */
+public class QmuxWebSocketHandler implements WebSocketHandler {
+
+	/** Log category for WebSocket closes and transport failures caused by clients going away. */
+	public static final String DISCONNECT_LOG_CATEGORY = "dev.wtfallback.web.socket.Disconnects";
+
+	private static final Log logger = LogFactory.getLog(QmuxWebSocketHandler.class);
+
+	private final QmuxSettings settings;
+
+	private final QmuxRuntime runtime;
+
+	private final OnConnect onConnect;
+
+	private final SessionStarter starter;
+
+	/**
+	 * Create a handler.
+	 * @param settings the limits to advertise and enforce on every session
+	 * @param runtime the threads that run the sessions; closing it is up to the caller
+	 * @param onConnect the application handler, called once per session on its own thread
+	 */
+	public QmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect) {
+		this(settings, runtime, onConnect, SessionStarter.ENGINE);
+	}
+
+	QmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect, SessionStarter starter) {
+		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(runtime, "'runtime' must not be null");
+		Assert.notNull(onConnect, "'onConnect' must not be null");
+		this.settings = settings;
+		this.runtime = runtime;
+		this.onConnect = onConnect;
+		this.starter = starter;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		String id = WebSocketLogging.sessionId(session);
+		try {
+			QmuxWebSocketAdapter.wrap(session, this.settings, this.runtime, this.onConnect, this.starter);
+			logger.debug(LogMessage.format("%s: accepted '%s' from %s", id, session.getAcceptedProtocol(),
+					session.getRemoteAddress()));
+		}
+		catch (RuntimeException ex) {
+			logger.error(LogMessage.format("%s: could not start a QMux session, WebSocket closed", id), ex);
+		}
+	}
+
+	@Override
+	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
+		QmuxWebSocketAdapter adapter = QmuxWebSocketAdapter.of(session);
+		if (adapter != null) {
+			adapter.handleMessage(message);
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		WebSocketLogging.DISCONNECTS.debug(LogMessage.format("%s: WebSocket transport failed: %s",
+				WebSocketLogging.sessionId(session), exception));
+		QmuxWebSocketAdapter adapter = QmuxWebSocketAdapter.of(session);
+		if (adapter != null) {
+			adapter.handleTransportError(exception);
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) {
+		WebSocketLogging.DISCONNECTS.debug(LogMessage.format("%s: WebSocket closed with %s",
+				WebSocketLogging.sessionId(session), closeStatus));
+		QmuxWebSocketAdapter adapter = QmuxWebSocketAdapter.of(session);
+		if (adapter != null) {
+			adapter.handleClose(closeStatus);
+		}
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
+}
