@@ -126,7 +126,9 @@ public class EchoHandler implements OnConnect {
 				connection.close(CLOSE_CODE, CLOSE_REASON);
 				return;
 			}
-			stream.write(held.toByteArray());
+			if (holding) {
+				stream.write(held.toByteArray());
+			}
 			stream.finish();
 		}
 		catch (IOException ex) {
