@@ -142,8 +142,9 @@ public final class QmuxClient implements AutoCloseable {
 		int port = (uri.getPort() != -1) ? uri.getPort() : ("wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
 		SessionContext context = new SessionContext("c" + HexFormat.of().formatHex(randomBytes()), Transport.WEBSOCKET,
 				InetSocketAddress.createUnresolved(uri.getHost(), port), null, Map.of());
+		transport.bind(webSocket);
 		QmuxSession session = QmuxSession.connect(context, protocol, this.settings, transport, this.runtime);
-		transport.start(webSocket, session);
+		transport.start(session);
 		return session;
 	}
 

@@ -37,12 +37,18 @@ final class WebSocketRecordTransport implements RecordTransport, WebSocket.Liste
 	}
 
 	/**
+	 * Bind the connected WebSocket, before the session that sends on it is created.
+	 */
+	void bind(WebSocket webSocket) {
+		this.webSocket = webSocket;
+	}
+
+	/**
 	 * Attach the session and start reading; until then no message is requested.
 	 */
-	void start(WebSocket webSocket, QmuxSession session) {
-		this.webSocket = webSocket;
+	void start(QmuxSession session) {
 		this.session = session;
-		webSocket.request(1);
+		this.webSocket.request(1);
 	}
 
 	@Override
