@@ -160,7 +160,8 @@ public final class SseClient {
 	}
 
 	/**
-	 * Close this client for good; see {@link SseHub#close(String)}.
+	 * Close this client's identity for good, whichever stream carries it now; see
+	 * {@link SseHub#close(String)}.
 	 */
 	public void close() {
 		this.hub.close(this.id);
