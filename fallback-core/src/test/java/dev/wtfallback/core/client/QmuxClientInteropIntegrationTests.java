@@ -130,6 +130,7 @@ class QmuxClientInteropIntegrationTests {
 		try (WtConnection connection = client.connect(uri)) {
 			BidirectionalStream stream = connection.openStream();
 			stream.write(new byte[100]);
+			assertThat(stream.read(new byte[100])).isPositive();
 
 			stream.reset(26);
 
