@@ -45,6 +45,18 @@ class IdleTimeoutIntegrationTests {
 	}
 
 	@Test
+	void peerThatNeverSendsTransportParametersIsClosed() throws Exception {
+		try (RawQmuxPeer peer = RawQmuxPeer.connect(this.port)) {
+			// Sends nothing at all, not even its transport parameters.
+			peer.awaitFrame(Frame.TransportParametersFrame.class);
+
+			int status = peer.awaitClose(Duration.ofSeconds(5));
+
+			assertThat(status).as(peer.describe()).isPositive();
+		}
+	}
+
+	@Test
 	void clientThatAnswersPingsStaysOpenWithoutTraffic() throws Exception {
 		try (QmuxClient client = Echoes.echoClient()) {
 			WtConnection connection = client.connect(Echoes.endpoint(this.port));
