@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,10 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	// Outbound queues; see the class comment for their order.
 	private final ArrayDeque<Frame> control = new ArrayDeque<>();
 
+	// Credit grants and ping responses: a newer one replaces a queued one of the same key, so
+	// a peer that floods pings or makes us grant credit while it does not read cannot grow it.
+	private final Map<UpdateKey, Frame> updates = new LinkedHashMap<>();
+
 	private final ArrayDeque<Frame> data = new ArrayDeque<>();
 
 	private long queuedBytes;
@@ -204,6 +209,8 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		try {
 			this.control.add(new TransportParametersFrame(local));
 			scheduleWriter();
+			// Until the peer's parameters arrive, our own timeout bounds how long we wait for them.
+			this.keepAlive.start(this.settings.maxIdleTimeout().toMillis(), false);
 		}
 		finally {
 			this.lock.unlock();
@@ -577,7 +584,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		this.sendMaxData = parameters.initialMaxData();
 		this.bidirectional.peerLimit = parameters.initialMaxStreamsBidi();
 		this.unidirectional.peerLimit = parameters.initialMaxStreamsUni();
-		this.keepAlive.start(effectiveIdleTimeoutMillis());
+		this.keepAlive.start(effectiveIdleTimeoutMillis(), true);
 		this.sendCondition.signalAll();
 		if (logger.isDebugEnabled()) {
 			logger.debug(this.logPrefix + "Peer announced " + parameters);
@@ -734,7 +741,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 					"QX_PING request sequence " + frame.sequence() + " does not increase");
 		}
 		this.keepAlive.lastPingReceived = frame.sequence();
-		queueControl(new PingFrame(true, frame.sequence()));
+		queueUpdate(new PingFrame(true, frame.sequence()), 0);
 	}
 
 	private void onClose(CloseFrame frame) {
@@ -972,7 +979,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		boolean open = stream.receiveState == StreamState.Receive.RECV;
 		if (open && stream.receiveMax - stream.readOffset <= stream.receiveWindow / 2) {
 			stream.receiveMax = stream.readOffset + stream.receiveWindow;
-			queueControl(new StreamLimitFrame(Frame.MAX_STREAM_DATA, stream.id(), stream.receiveMax));
+			queueUpdate(new StreamLimitFrame(Frame.MAX_STREAM_DATA, stream.id(), stream.receiveMax), stream.id());
 		}
 		discarded(bytes);
 	}
@@ -985,7 +992,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		long window = this.settings.initialMaxData();
 		if (this.receiveMaxData - this.consumedData <= window / 2) {
 			this.receiveMaxData = this.consumedData + window;
-			queueControl(new LimitFrame(Frame.MAX_DATA, this.receiveMaxData));
+			queueUpdate(new LimitFrame(Frame.MAX_DATA, this.receiveMaxData), 0);
 		}
 	}
 
@@ -1015,7 +1022,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		long limit = kind.peerRetired + kind.initialLimit;
 		if (limit > kind.localLimit) {
 			kind.localLimit = limit;
-			queueControl(new LimitFrame(Frame.MAX_STREAMS_BIDI + (kind.unidirectional ? 1 : 0), limit));
+			queueUpdate(new LimitFrame(Frame.MAX_STREAMS_BIDI + (kind.unidirectional ? 1 : 0), limit), 0);
 		}
 	}
 
@@ -1052,6 +1059,13 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	private void queueControl(Frame frame) {
 		if (this.closeInfo == null) {
 			this.control.add(frame);
+			scheduleWriter();
+		}
+	}
+
+	private void queueUpdate(Frame frame, long streamId) {
+		if (this.closeInfo == null) {
+			this.updates.put(new UpdateKey(frame.type(), streamId), frame);
 			scheduleWriter();
 		}
 	}
@@ -1124,6 +1138,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		int budget = recordBudget();
 		List<Frame> frames = new ArrayList<>();
 		int size = take(this.control, frames, budget, 0);
+		size = takeUpdates(frames, budget, size);
 		long before = this.queuedBytes;
 		size = take(this.data, frames, budget, size);
 		if (this.queuedBytes != before) {
@@ -1140,6 +1155,19 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 			frame.encode(record);
 		}
 		return record.flip();
+	}
+
+	private int takeUpdates(List<Frame> frames, int budget, int size) {
+		for (Iterator<Frame> it = this.updates.values().iterator(); it.hasNext();) {
+			Frame frame = it.next();
+			if (size + frame.encodedSize() > budget) {
+				break;
+			}
+			frames.add(frame);
+			size += frame.encodedSize();
+			it.remove();
+		}
+		return size;
 	}
 
 	private int take(ArrayDeque<Frame> queue, List<Frame> frames, int budget, int size) {
@@ -1190,6 +1218,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		this.keepAlive.stop();
 		// Transport parameters not yet sent must still lead, or the peer cannot read the close.
 		this.control.removeIf((frame) -> !(frame instanceof TransportParametersFrame));
+		this.updates.clear();
 		this.data.clear();
 		this.queuedBytes = 0;
 		if (closeFrame != null) {
@@ -1300,6 +1329,12 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	}
 
 	/**
+	 * Identifies a queued update that a newer one of the same type and stream replaces.
+	 */
+	private record UpdateKey(long type, long streamId) {
+	}
+
+	/**
 	 * Stream bookkeeping for one direction (bidirectional or unidirectional), both for the
 	 * streams this side opens and for those the peer opens.
 	 */
@@ -1354,7 +1389,16 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 
 		private ScheduledFuture<?> task;
 
-		void start(long timeoutMillis) {
+		private boolean ping;
+
+		/**
+		 * Start, or restart with a new timeout, the periodic check.
+		 * @param timeoutMillis the idle timeout, 0 for none
+		 * @param ping whether to send keep-alive pings, which needs the peer's parameters
+		 */
+		void start(long timeoutMillis, boolean ping) {
+			stop();
+			this.ping = ping;
 			if (timeoutMillis <= 0) {
 				return;
 			}
@@ -1400,7 +1444,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 							+ TimeUnit.NANOSECONDS.toMillis(now - activity) + " ms without activity");
 					finish(new CloseInfo(0, "idle timeout", false, true), null, 1001);
 				}
-				else if (now - this.lastSend > this.timeoutNanos / 3) {
+				else if (this.ping && now - this.lastSend > this.timeoutNanos / 3) {
 					queueControl(new PingFrame(false, this.nextPingSequence++));
 				}
 			}
