@@ -11,7 +11,13 @@ public enum Transport {
 	WEBTRANSPORT("webtransport"),
 
 	/** QMux records carried in binary WebSocket messages. */
-	WEBSOCKET("websocket");
+	WEBSOCKET("websocket"),
+
+	/**
+	 * QMux records carried in Server-Sent Events from the server and HTTP POST bodies from the
+	 * client, for networks that refuse WebSocket upgrades.
+	 */
+	SSE("sse");
 
 	private final String wireName;
 
