@@ -9,9 +9,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.wtfallback.core.FallbackListener;
+
 /**
- * Threads shared by many sessions: one executor for connection handlers, writers and
- * asynchronous operations, and one scheduler for timers.
+ * What many sessions share: one executor for connection handlers, writers and asynchronous
+ * operations, one scheduler for timers, and the listener that receives their events.
  *
  * <p>On Java 21 and later the executor starts a virtual thread per task, so a handler parked
  * in {@code acceptStream()} costs no platform thread. On Java 17 it is an unbounded pool of
@@ -25,10 +27,14 @@ public final class QmuxRuntime implements AutoCloseable {
 
 	private final boolean virtualThreads;
 
-	private QmuxRuntime(ExecutorService executor, boolean virtualThreads, ScheduledExecutorService scheduler) {
+	private final FallbackListener listener;
+
+	private QmuxRuntime(ExecutorService executor, boolean virtualThreads, ScheduledExecutorService scheduler,
+			FallbackListener listener) {
 		this.executor = executor;
 		this.virtualThreads = virtualThreads;
 		this.scheduler = scheduler;
+		this.listener = listener;
 	}
 
 	/**
@@ -37,12 +43,22 @@ public final class QmuxRuntime implements AutoCloseable {
 	 * @return a new runtime; close it to stop its threads
 	 */
 	public static QmuxRuntime create(String threadNamePrefix) {
+		return create(threadNamePrefix, FallbackListener.NONE);
+	}
+
+	/**
+	 * Create a runtime whose sessions report their events to a listener.
+	 * @param threadNamePrefix the thread name prefix, such as {@code fallback-}
+	 * @param listener the listener, called on session threads; see its contract
+	 * @return a new runtime; close it to stop its threads
+	 */
+	public static QmuxRuntime create(String threadNamePrefix, FallbackListener listener) {
 		ExecutorService virtual = virtualThreadExecutor(threadNamePrefix);
 		ExecutorService executor = (virtual != null) ? virtual
 				: Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "worker-"));
 		ScheduledExecutorService scheduler = Executors
 			.newSingleThreadScheduledExecutor(daemonThreads(threadNamePrefix + "timer-"));
-		return new QmuxRuntime(executor, virtual != null, scheduler);
+		return new QmuxRuntime(executor, virtual != null, scheduler, listener);
 	}
 
 	/**
@@ -59,6 +75,14 @@ public final class QmuxRuntime implements AutoCloseable {
 	 */
 	public ScheduledExecutorService scheduler() {
 		return this.scheduler;
+	}
+
+	/**
+	 * Return the listener that sessions report their events to.
+	 * @return the listener, {@link FallbackListener#NONE} when none was given
+	 */
+	public FallbackListener listener() {
+		return this.listener;
 	}
 
 	/**

@@ -25,6 +25,10 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.wtfallback.core.BidirectionalStream;
 import dev.wtfallback.core.CloseInfo;
+import dev.wtfallback.core.FallbackListener;
+import dev.wtfallback.core.FallbackListener.BlockedReason;
+import dev.wtfallback.core.FallbackListener.CloseOutcome;
+import dev.wtfallback.core.FallbackListener.DropReason;
 import dev.wtfallback.core.OnConnect;
 import dev.wtfallback.core.ReceiveStream;
 import dev.wtfallback.core.SendStream;
@@ -104,6 +108,8 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 
 	private final String logPrefix;
 
+	private final FallbackListener listener;
+
 	private final CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
 
 	private final Map<Long, QmuxStream> streams = new HashMap<>();
@@ -163,6 +169,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		this.runtime = runtime;
 		this.server = server;
 		this.logPrefix = "[" + context.id() + "] ";
+		this.listener = runtime.listener();
 		this.bidirectional = new Kind(false, settings.initialMaxStreamsBidi());
 		this.unidirectional = new Kind(true, settings.initialMaxStreamsUni());
 		this.receiveMaxData = settings.initialMaxData();
@@ -211,6 +218,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 			scheduleWriter();
 			// Until the peer's parameters arrive, our own timeout bounds how long we wait for them.
 			this.keepAlive.start(this.settings.maxIdleTimeout().toMillis(), false);
+			this.listener.sessionOpened(transport());
 		}
 		finally {
 			this.lock.unlock();
@@ -334,8 +342,10 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 			}
 			while (this.queuedBytes >= this.settings.sendBufferLimit()) {
 				checkOpen();
+				this.listener.senderBlocked(transport(), BlockedReason.SEND_BUFFER);
 				await(this.sendCondition, "waiting to send a datagram");
 			}
+			this.listener.datagramSent(transport());
 			this.data.add(new DatagramFrame(ByteBuffer.wrap(payload.clone())));
 			this.queuedBytes += payload.length;
 			scheduleWriter();
@@ -452,6 +462,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				return;
 			}
 			this.keepAlive.received();
+			this.listener.bytesReceived(transport(), record.remaining());
 			if (record.remaining() > this.settings.maxRecordSize()) {
 				throw new QmuxProtocolException(QmuxErrorCode.PROTOCOL_VIOLATION, "Record of " + record.remaining()
 						+ " bytes exceeds the advertised max_record_size of " + this.settings.maxRecordSize());
@@ -506,7 +517,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				String text = "Transport closed with status " + statusCode
 						+ ((reason != null && !reason.isEmpty()) ? " (" + reason + ")" : "") + " before a close frame";
 				disconnectLogger.debug(this.logPrefix + text);
-				finish(new CloseInfo(0, text, false, false), null, -1);
+				finish(new CloseInfo(0, text, false, false), null, -1, CloseOutcome.DROPPED);
 			}
 		}
 		finally {
@@ -524,7 +535,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 			if (this.closeInfo == null) {
 				String text = "Transport failed: " + error;
 				disconnectLogger.debug(this.logPrefix + text);
-				finish(new CloseInfo(0, text, false, false), null, 1011);
+				finish(new CloseInfo(0, text, false, false), null, 1011, CloseOutcome.DROPPED);
 			}
 		}
 		finally {
@@ -700,6 +711,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		}
 		byte[] payload = new byte[length];
 		frame.data().get(payload);
+		this.listener.datagramReceived(transport());
 		offerDatagram(payload);
 	}
 
@@ -720,6 +732,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		}
 		else if (this.datagrams.size() >= this.settings.datagramQueueCapacity()) {
 			this.droppedDatagrams++;
+			this.listener.datagramDropped(transport(), DropReason.QUEUE_FULL);
 		}
 		else {
 			this.datagrams.add(payload);
@@ -797,6 +810,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				: new QmuxStream(this, id, true, this.peerParameters.initialMaxStreamDataBidiLocal(), true,
 						this.settings.initialMaxStreamDataBidiRemote());
 		this.streams.put(id, stream);
+		this.listener.streamOpened(transport(), !kind.unidirectional, false);
 		offerIncoming(kind, stream);
 		if (logger.isDebugEnabled()) {
 			logger.debug(this.logPrefix + "Peer opened " + stream);
@@ -879,6 +893,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				checkOpen();
 				if (kind.blockedReportedAt != kind.peerLimit) {
 					kind.blockedReportedAt = kind.peerLimit;
+					this.listener.senderBlocked(transport(), BlockedReason.STREAM_LIMIT);
 					queueControl(new LimitFrame(Frame.STREAMS_BLOCKED_BIDI + (kind.unidirectional ? 1 : 0),
 							kind.peerLimit));
 				}
@@ -890,6 +905,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 					: new QmuxStream(this, id, true, this.peerParameters.initialMaxStreamDataBidiRemote(), true,
 							this.settings.initialMaxStreamDataBidiLocal());
 			this.streams.put(id, stream);
+			this.listener.streamOpened(transport(), !kind.unidirectional, true);
 			if (logger.isDebugEnabled()) {
 				logger.debug(this.logPrefix + "Opened " + stream);
 			}
@@ -929,6 +945,9 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				long limit = Math.min(Math.min(streamCredit, connectionCredit), maxPayload(stream));
 				return (int) Math.min(wanted, limit);
 			}
+			else {
+				this.listener.senderBlocked(transport(), BlockedReason.SEND_BUFFER);
+			}
 			await(this.sendCondition, "waiting for credit on stream " + stream.id());
 		}
 	}
@@ -940,6 +959,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	private void reportStreamBlocked(QmuxStream stream) {
 		if (stream.blockedReportedAt != stream.sendMax) {
 			stream.blockedReportedAt = stream.sendMax;
+			this.listener.senderBlocked(transport(), BlockedReason.STREAM_CREDIT);
 			queueControl(new StreamLimitFrame(Frame.STREAM_DATA_BLOCKED, stream.id(), stream.sendMax));
 		}
 	}
@@ -947,6 +967,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	private void reportDataBlocked() {
 		if (this.dataBlockedReportedAt != this.sendMaxData) {
 			this.dataBlockedReportedAt = this.sendMaxData;
+			this.listener.senderBlocked(transport(), BlockedReason.CONNECTION_CREDIT);
 			queueControl(new LimitFrame(Frame.DATA_BLOCKED, this.sendMaxData));
 		}
 	}
@@ -959,6 +980,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	}
 
 	void queueReset(QmuxStream stream, long errorCode) {
+		this.listener.streamReset(transport(), false);
 		for (Iterator<Frame> it = this.data.iterator(); it.hasNext();) {
 			if (it.next() instanceof StreamFrame frame && frame.streamId() == stream.id()) {
 				this.queuedBytes -= frame.data().remaining();
@@ -1003,6 +1025,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		if (!stream.isTerminal() || this.streams.remove(stream.id()) == null) {
 			return;
 		}
+		this.listener.streamClosed(transport(), !StreamIds.isUnidirectional(stream.id()));
 		if (logger.isDebugEnabled()) {
 			logger.debug(this.logPrefix + "Retired " + stream);
 		}
@@ -1024,6 +1047,10 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 			kind.localLimit = limit;
 			queueUpdate(new LimitFrame(Frame.MAX_STREAMS_BIDI + (kind.unidirectional ? 1 : 0), limit), 0);
 		}
+	}
+
+	void peerReset() {
+		this.listener.streamReset(transport(), true);
 	}
 
 	void signalSenders() {
@@ -1097,6 +1124,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				}
 				else {
 					this.keepAlive.sent();
+					this.listener.bytesSent(transport(), record.remaining());
 				}
 			}
 			finally {
@@ -1202,6 +1230,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		if (logger.isDebugEnabled()) {
 			logger.debug(this.logPrefix + "Closing with " + ex.getErrorCode() + ": " + ex.getMessage());
 		}
+		this.listener.protocolError(transport(), ex.getErrorCode().name());
 		String reason = truncate(ex.getMessage());
 		finish(new CloseInfo(ex.getErrorCode().code(), reason, false, true),
 				new CloseFrame(false, ex.getErrorCode().code(), ex.getFrameType(), reason), 1002);
@@ -1214,6 +1243,10 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	 * @param transportStatus the WebSocket status to close with, or -1 if the transport is gone
 	 */
 	private void finish(CloseInfo info, Frame closeFrame, int transportStatus) {
+		finish(info, closeFrame, transportStatus, info.graceful() ? CloseOutcome.GRACEFUL : CloseOutcome.ERROR);
+	}
+
+	private void finish(CloseInfo info, Frame closeFrame, int transportStatus, CloseOutcome outcome) {
 		this.closeInfo = info;
 		this.keepAlive.stop();
 		// Transport parameters not yet sent must still lead, or the peer cannot read the close.
@@ -1233,7 +1266,9 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 		SessionClosedException cause = new SessionClosedException(info);
 		for (QmuxStream stream : this.streams.values()) {
 			stream.onSessionClosed(cause);
+			this.listener.streamClosed(transport(), !StreamIds.isUnidirectional(stream.id()));
 		}
+		this.listener.sessionClosed(transport(), outcome);
 		this.streams.clear();
 		failWaiters(this.bidirectional.waiters, cause);
 		failWaiters(this.unidirectional.waiters, cause);
@@ -1442,7 +1477,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 				if (now - activity > this.timeoutNanos) {
 					disconnectLogger.debug(QmuxSession.this.logPrefix + "Idle timeout after "
 							+ TimeUnit.NANOSECONDS.toMillis(now - activity) + " ms without activity");
-					finish(new CloseInfo(0, "idle timeout", false, true), null, 1001);
+					finish(new CloseInfo(0, "idle timeout", false, true), null, 1001, CloseOutcome.IDLE);
 				}
 				else if (this.ping && now - this.lastSend > this.timeoutNanos / 3) {
 					queueControl(new PingFrame(false, this.nextPingSequence++));

@@ -455,6 +455,7 @@ final class QmuxStream implements BidirectionalStream {
 			this.session.maybeRetire(this);
 			return;
 		}
+		this.session.peerReset();
 		this.receiveError = new StreamResetException(this.id, errorCode, true,
 				"Peer reset stream " + this.id + " with code " + errorCode);
 		this.receiveState = StreamState.Receive.RESET_RECVD;

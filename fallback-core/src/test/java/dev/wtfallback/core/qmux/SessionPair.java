@@ -13,7 +13,7 @@ import dev.wtfallback.core.qmux.Subprotocols.NegotiatedProtocol;
  */
 final class SessionPair implements AutoCloseable {
 
-	final QmuxRuntime runtime = QmuxRuntime.create("pair-");
+	final QmuxRuntime runtime;
 
 	final QmuxSession client;
 
@@ -24,6 +24,12 @@ final class SessionPair implements AutoCloseable {
 	final LoopbackTransport toClient = new LoopbackTransport();
 
 	SessionPair(QmuxSettings clientSettings, QmuxSettings serverSettings) {
+		this(clientSettings, serverSettings, dev.wtfallback.core.FallbackListener.NONE);
+	}
+
+	SessionPair(QmuxSettings clientSettings, QmuxSettings serverSettings,
+			dev.wtfallback.core.FallbackListener listener) {
+		this.runtime = QmuxRuntime.create("pair-", listener);
 		NegotiatedProtocol protocol = new NegotiatedProtocol(WireVersion.QMUX_02, "test");
 		CompletableFuture<WtConnection> accepted = new CompletableFuture<>();
 		this.server = QmuxSession.accept(context("server"), protocol, serverSettings, this.toClient, this.runtime,
