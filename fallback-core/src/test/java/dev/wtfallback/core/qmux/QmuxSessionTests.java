@@ -184,6 +184,34 @@ class QmuxSessionTests {
 	}
 
 	@Test
+	void concurrentWritesToOneStreamLandWholeAndUninterleaved() throws Exception {
+		QmuxSettings small = QmuxSettings.builder().initialMaxStreamData(4096).build();
+		try (SessionPair pair = new SessionPair(small)) {
+			BidirectionalStream out = pair.client.openStream();
+			List<CompletableFuture<Void>> writers = new ArrayList<>();
+			for (int writer = 0; writer < 4; writer++) {
+				byte[] block = new byte[50_000];
+				java.util.Arrays.fill(block, (byte) writer);
+				writers.add(CompletableFuture.runAsync(() -> writeQuietly(out, block)));
+			}
+			BidirectionalStream in = pair.server.acceptStream();
+			CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAllQuietly(in));
+
+			CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+			out.finish();
+
+			byte[] bytes = received.get(30, TimeUnit.SECONDS);
+			assertThat(bytes).hasSize(200_000);
+			for (int block = 0; block < 4; block++) {
+				byte first = bytes[block * 50_000];
+				for (int i = 1; i < 50_000; i++) {
+					assertThat(bytes[block * 50_000 + i]).as("byte %d of block %d", i, block).isEqualTo(first);
+				}
+			}
+		}
+	}
+
+	@Test
 	void resetReachesTheReaderWithItsCode() throws Exception {
 		try (SessionPair pair = new SessionPair()) {
 			BidirectionalStream out = pair.client.openStream();
@@ -285,6 +313,24 @@ class QmuxSessionTests {
 
 			assertThat(pair.client.isOpen()).isTrue();
 			assertThat(pair.server.isOpen()).isTrue();
+		}
+	}
+
+	private static void writeQuietly(SendStream stream, byte[] bytes) {
+		try {
+			stream.write(bytes);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static byte[] readAllQuietly(ReceiveStream stream) {
+		try {
+			return stream.readAllBytes(1 << 20);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
