@@ -17,6 +17,12 @@ import java.util.concurrent.CompletableFuture;
 public interface WtConnection extends AutoCloseable {
 
 	/**
+	 * Log category of every transport for peers that went away: routine, so logged at DEBUG
+	 * and without stack traces, each line starting with the session id.
+	 */
+	String DISCONNECT_LOG_CATEGORY = "dev.wtfallback.disconnect";
+
+	/**
 	 * Return an id unique within this process, for logs and correlation.
 	 * @return the connection id
 	 */

@@ -1,11 +1,18 @@
 package dev.wtfallback.autoconfigure.websocket;
 
+import dev.wtfallback.autoconfigure.diagnostics.FallbackSettingsCheck;
+import dev.wtfallback.core.FallbackListener;
 import dev.wtfallback.core.OnConnect;
 import dev.wtfallback.core.qmux.QmuxRuntime;
 import dev.wtfallback.core.qmux.QmuxSettings;
+import dev.wtfallback.web.server.FallbackSessionRegistry;
+import dev.wtfallback.web.server.OriginPolicy;
+import dev.wtfallback.web.server.SessionAdmission;
 import dev.wtfallback.web.socket.QmuxHandshakeHandler;
+import dev.wtfallback.web.socket.QmuxHandshakeInterceptor;
 import dev.wtfallback.web.socket.QmuxWebSocketHandler;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -30,6 +38,10 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  * primary). Beans of type {@link QmuxSettings}, {@link QmuxRuntime},
  * {@link QmuxWebSocketHandler} and {@link QmuxHandshakeHandler} defined by the application
  * replace the ones made here.
+ *
+ * <p>The runtime reports the events of every session to all {@link FallbackListener} beans, in
+ * their order. Handshakes go through the {@link SessionAdmission} of
+ * {@code FallbackServerAutoConfiguration}: its origin policy, authentication and session limits.
  */
 @AutoConfiguration(after = WebMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -44,34 +56,44 @@ public final class WebSocketFallbackAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QmuxSettings qmuxSettings(WebSocketFallbackProperties properties) {
+		FallbackSettingsCheck.verifyWebSocket(properties);
 		return properties.toSettings();
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	QmuxRuntime qmuxRuntime() {
-		return QmuxRuntime.create("fallback-");
+	QmuxRuntime qmuxRuntime(ObjectProvider<FallbackListener> listeners) {
+		return QmuxRuntime.create("fallback-", FallbackListener.composite(listeners.orderedStream().toList()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	QmuxWebSocketHandler qmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect) {
-		return new QmuxWebSocketHandler(settings, runtime, onConnect);
+	QmuxWebSocketHandler qmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect,
+			ObjectProvider<FallbackSessionRegistry> registry) {
+		return new QmuxWebSocketHandler(settings, runtime, onConnect, registry.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	QmuxHandshakeHandler qmuxHandshakeHandler(WebSocketFallbackProperties properties) {
-		return new QmuxHandshakeHandler(properties.getProtocols(), properties.isRequireProtocol());
+	QmuxHandshakeHandler qmuxHandshakeHandler(WebSocketFallbackProperties properties,
+			ObjectProvider<SessionAdmission> admission) {
+		return new QmuxHandshakeHandler(properties.getProtocols(), properties.isRequireProtocol(),
+				admission.getIfAvailable());
 	}
 
 	@Bean
 	WebSocketConfigurer qmuxWebSocketConfigurer(WebSocketFallbackProperties properties,
-			QmuxWebSocketHandler handler, QmuxHandshakeHandler handshakeHandler) {
+			QmuxWebSocketHandler handler, QmuxHandshakeHandler handshakeHandler,
+			ObjectProvider<SessionAdmission> admission) {
+		SessionAdmission available = admission.getIfAvailable();
+		OriginPolicy origins = (available != null) ? available.getOriginPolicy() : OriginPolicy.sameOrigin();
+		HandshakeInterceptor[] interceptors = (available != null)
+				? new HandshakeInterceptor[] { new QmuxHandshakeInterceptor(available) } : new HandshakeInterceptor[0];
+		// Spring's origin check runs after ours with the same policy, as a second line.
 		return (registry) -> registry.addHandler(handler, properties.getPath())
 			.setHandshakeHandler(handshakeHandler)
-			.setAllowedOrigins(properties.getAllowedOrigins().toArray(String[]::new))
-			.setAllowedOriginPatterns(properties.getAllowedOriginPatterns().toArray(String[]::new));
+			.addInterceptors(interceptors)
+			.setAllowedOriginPatterns(origins.getAllowedOrigins().toArray(String[]::new));
 	}
 
 }

@@ -52,20 +52,6 @@ public class WebSocketFallbackProperties implements Validator {
 	private boolean requireProtocol;
 
 	/**
-	 * Origins allowed to open sessions, such as "https://example.com", or "*" for any. When
-	 * empty, together with allowed-origin-patterns, only requests from the same origin and
-	 * requests without an Origin header are accepted; behind a proxy, same origin is judged
-	 * by the Host header the application sees.
-	 */
-	private List<String> allowedOrigins = new ArrayList<>();
-
-	/**
-	 * Origin patterns allowed to open sessions, such as "https://*.example.com" or
-	 * "http://localhost:[*]".
-	 */
-	private List<String> allowedOriginPatterns = new ArrayList<>();
-
-	/**
 	 * Maximum time a session may stay silent before it is closed. The smaller non-zero value
 	 * of both sides applies; zero disables the timeout.
 	 */
@@ -165,22 +151,6 @@ public class WebSocketFallbackProperties implements Validator {
 
 	public void setRequireProtocol(boolean requireProtocol) {
 		this.requireProtocol = requireProtocol;
-	}
-
-	public List<String> getAllowedOrigins() {
-		return this.allowedOrigins;
-	}
-
-	public void setAllowedOrigins(List<String> allowedOrigins) {
-		this.allowedOrigins = allowedOrigins;
-	}
-
-	public List<String> getAllowedOriginPatterns() {
-		return this.allowedOriginPatterns;
-	}
-
-	public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
-		this.allowedOriginPatterns = allowedOriginPatterns;
 	}
 
 	public Duration getIdleTimeout() {
@@ -346,8 +316,7 @@ public class WebSocketFallbackProperties implements Validator {
 		requireRange(errors, "maxStreamsUni", this.maxStreamsUni, 0, 1L << 60);
 		requireSize(errors, "maxRecordSize", this.maxRecordSize, QmuxSettings.MIN_RECORD_SIZE,
 				Integer.MAX_VALUE - 8);
-		long maxDatagram = (this.maxRecordSize != null) ? this.maxRecordSize.toBytes() : QmuxSettings.MIN_RECORD_SIZE;
-		requireSize(errors, "maxDatagramFrameSize", this.maxDatagramFrameSize, 0, maxDatagram);
+		requireSize(errors, "maxDatagramFrameSize", this.maxDatagramFrameSize, 0, Integer.MAX_VALUE - 8);
 		requireSize(errors, "sendBufferLimit", this.sendBufferLimit, 1, QmuxSettings.MAX_VARINT);
 		requireRange(errors, "datagramQueueCapacity", this.datagramQueueCapacity, 1, Integer.MAX_VALUE);
 	}

@@ -1,5 +1,6 @@
 package dev.wtfallback.web.socket;
 
+import dev.wtfallback.core.WtConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,7 +15,7 @@ final class WebSocketLogging {
 	 * Quiet category for clients that went away: closes and transport failures, logged at
 	 * DEBUG without stack traces.
 	 */
-	static final Log DISCONNECTS = LogFactory.getLog(QmuxWebSocketHandler.DISCONNECT_LOG_CATEGORY);
+	static final Log DISCONNECTS = LogFactory.getLog(WtConnection.DISCONNECT_LOG_CATEGORY);
 
 	private WebSocketLogging() {
 	}

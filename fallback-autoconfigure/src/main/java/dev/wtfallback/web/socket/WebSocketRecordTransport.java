@@ -58,7 +58,7 @@ final class WebSocketRecordTransport implements RecordTransport {
 		}
 		catch (IOException | IllegalStateException ex) {
 			WebSocketLogging.DISCONNECTS
-				.debug(LogMessage.format("%s: closing the WebSocket with %s failed: %s", this.id, status, ex));
+				.debug(LogMessage.format("[%s] Closing the WebSocket with %s failed: %s", this.id, status, ex));
 		}
 	}
 

@@ -7,7 +7,9 @@ import java.util.Map;
 import dev.wtfallback.core.OnConnect;
 import dev.wtfallback.core.qmux.QmuxRuntime;
 import dev.wtfallback.core.qmux.QmuxSettings;
+import dev.wtfallback.autoconfigure.server.FallbackServerAutoConfiguration;
 import dev.wtfallback.web.socket.QmuxHandshakeHandler;
+import dev.wtfallback.web.socket.QmuxHandshakeInterceptor;
 import dev.wtfallback.web.socket.QmuxWebSocketHandler;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebSocketFallbackAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WebSocketFallbackAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(FallbackServerAutoConfiguration.class, WebSocketFallbackAutoConfiguration.class));
 
 	@Test
 	void backsOffWithoutOnConnectBean() {
@@ -90,17 +93,17 @@ class WebSocketFallbackAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(OnConnectConfiguration.class)
 			.withPropertyValues("fallback.websocket.path=/sessions", "fallback.websocket.protocols=chat,echo",
 					"fallback.websocket.require-protocol=true",
-					"fallback.websocket.allowed-origins=https://app.example",
-					"fallback.websocket.allowed-origin-patterns=https://*.example.org")
+					"fallback.security.allowed-origins=https://app.example,https://*.example.org")
 			.run((context) -> {
 				WebSocketHttpRequestHandler endpoint = endpoint(context.getBean("webSocketHandlerMapping",
 						SimpleUrlHandlerMapping.class), "/sessions");
 
-				assertThat(endpoint.getHandshakeInterceptors()).singleElement()
-					.isInstanceOfSatisfying(OriginHandshakeInterceptor.class, (origins) -> {
-						assertThat(origins.getAllowedOrigins()).containsExactly("https://app.example");
-						assertThat(origins.getAllowedOriginPatterns()).containsExactly("https://*.example.org");
-					});
+				assertThat(endpoint.getHandshakeInterceptors()).hasSize(2);
+				assertThat(endpoint.getHandshakeInterceptors().get(0)).isInstanceOf(QmuxHandshakeInterceptor.class);
+				assertThat(endpoint.getHandshakeInterceptors().get(1))
+					.isInstanceOfSatisfying(OriginHandshakeInterceptor.class, (origins) -> assertThat(
+							origins.getAllowedOriginPatterns())
+						.containsExactly("https://app.example", "https://*.example.org"));
 				assertThat(context.getBean(QmuxHandshakeHandler.class).getSupportedProtocols())
 					.containsExactly("qmux-02.chat", "qmux-01.chat", "qmux-02.echo", "qmux-01.echo");
 			});
@@ -153,8 +156,6 @@ class WebSocketFallbackAutoConfigurationTests {
 	void invalidValuesFailStartupNamingTheProperty() {
 		Map<String, String> invalid = Map.of("fallback.websocket.max-record-size=100B",
 				"fallback.websocket.max-record-size must be between 16382B and",
-				"fallback.websocket.max-datagram-frame-size=20000B",
-				"fallback.websocket.max-datagram-frame-size must be between 0B and 16382B, was 20000B",
 				"fallback.websocket.path=wt", "fallback.websocket.path must start with '/', was 'wt'",
 				"fallback.websocket.protocols=chat/1", "fallback.websocket.protocols must hold HTTP tokens",
 				"fallback.websocket.require-protocol=true", "fallback.websocket.require-protocol is true, but",

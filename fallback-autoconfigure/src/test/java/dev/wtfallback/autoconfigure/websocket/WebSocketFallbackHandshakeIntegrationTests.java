@@ -132,8 +132,7 @@ class WebSocketFallbackHandshakeIntegrationTests {
 	@Test
 	void configuredOriginsAndPatternsAreAllowed() throws Exception {
 		try (ConfigurableApplicationContext context = start("fallback.websocket.path=/sessions",
-				"fallback.websocket.allowed-origins=https://app.example",
-				"fallback.websocket.allowed-origin-patterns=https://*.example.org")) {
+				"fallback.security.allowed-origins=https://app.example,https://*.example.org")) {
 			int port = port(context);
 
 			assertThat(originStatus(port, "https://app.example")).isEqualTo(101);

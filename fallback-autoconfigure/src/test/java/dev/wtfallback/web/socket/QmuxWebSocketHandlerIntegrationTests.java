@@ -218,7 +218,7 @@ class QmuxWebSocketHandlerIntegrationTests {
 		@Bean
 		QmuxWebSocketHandler qmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect,
 				RecordingSessionStarter starter) {
-			return new QmuxWebSocketHandler(settings, runtime, onConnect, starter);
+			return new QmuxWebSocketHandler(settings, runtime, onConnect, null, starter);
 		}
 
 		@Bean

@@ -83,7 +83,7 @@ class QmuxWebSocketSecurityIntegrationTests {
 		@Bean
 		QmuxWebSocketHandler qmuxWebSocketHandler(QmuxSettings settings, QmuxRuntime runtime, OnConnect onConnect,
 				RecordingSessionStarter starter) {
-			return new QmuxWebSocketHandler(settings, runtime, onConnect, starter);
+			return new QmuxWebSocketHandler(settings, runtime, onConnect, null, starter);
 		}
 
 	}

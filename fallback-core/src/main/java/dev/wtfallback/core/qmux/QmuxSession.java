@@ -74,7 +74,7 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	private static final Log logger = LogFactory.getLog(QmuxSession.class);
 
 	/** Category for peers that went away, which is routine and logged quietly. */
-	private static final Log disconnectLogger = LogFactory.getLog("dev.wtfallback.disconnect");
+	private static final Log disconnectLogger = LogFactory.getLog(DISCONNECT_LOG_CATEGORY);
 
 	/** Largest record built even when the peer accepts more. */
 	private static final int RECORD_CAP = 256 * 1024;

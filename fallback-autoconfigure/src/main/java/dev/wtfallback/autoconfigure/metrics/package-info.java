@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the Micrometer meters.
+ */
+package dev.wtfallback.autoconfigure.metrics;
