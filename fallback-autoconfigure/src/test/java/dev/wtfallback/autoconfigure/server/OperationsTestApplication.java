@@ -2,6 +2,7 @@ package dev.wtfallback.autoconfigure.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ class OperationsTestApplication {
 	/**
 	 * Start the application on a random port of the loopback address. Sessions still open
 	 * when it closes are closed at once, unless the properties set a grace period.
-	 * @param properties more properties
+	 * @param properties more properties, which take precedence over application.properties
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext start(String... properties) {
@@ -71,8 +72,7 @@ class OperationsTestApplication {
 		return new SpringApplicationBuilder(application)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"fallback.shutdown.grace-period=0s")
-			.properties(properties)
-			.run();
+			.run(Arrays.stream(properties).map((property) -> "--" + property).toArray(String[]::new));
 	}
 
 	static int port(ConfigurableApplicationContext context) {
