@@ -1,2 +1,0 @@
-/** Version of the wt-fallback library this client belongs to. */
-export declare const VERSION: string;
