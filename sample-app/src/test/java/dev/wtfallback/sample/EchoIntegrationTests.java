@@ -43,6 +43,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class EchoIntegrationTests {
 
+	/** Threads for blocking test tasks; the common pool may have a single thread. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors
+		.newCachedThreadPool();
+
+
 	private static final Duration TIMEOUT = Echoes.TIMEOUT;
 
 	@LocalServerPort
@@ -137,7 +142,7 @@ class EchoIntegrationTests {
 		MessageDigest sent = MessageDigest.getInstance("SHA-256");
 		long start = System.nanoTime();
 
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeRandom(stream, total, sent));
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeRandom(stream, total, sent), THREADS);
 		MessageDigest received = MessageDigest.getInstance("SHA-256");
 		long count = readAll(stream, received);
 		writer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -28,6 +28,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class ThroughputBenchmark {
 
+	/** Threads for blocking test tasks; the common pool may have a single thread. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors
+		.newCachedThreadPool();
+
+
 	private static final int MIB = 1024 * 1024;
 
 	private ThroughputBenchmark() {
@@ -58,7 +63,7 @@ public final class ThroughputBenchmark {
 			long start = System.nanoTime();
 			List<CompletableFuture<Long>> results = new ArrayList<>();
 			for (int i = 0; i < streams; i++) {
-				results.add(CompletableFuture.supplyAsync(() -> roundTrip(connection, mibPerStream)));
+				results.add(CompletableFuture.supplyAsync(() -> roundTrip(connection, mibPerStream), THREADS));
 			}
 			long bytes = 0;
 			for (CompletableFuture<Long> result : results) {
@@ -73,7 +78,7 @@ public final class ThroughputBenchmark {
 	private static long roundTrip(WtConnection connection, int mebibytes) {
 		try {
 			BidirectionalStream stream = connection.openStream();
-			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(stream, mebibytes));
+			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(stream, mebibytes), THREADS);
 			byte[] buffer = new byte[64 * 1024];
 			long received = 0;
 			int n;

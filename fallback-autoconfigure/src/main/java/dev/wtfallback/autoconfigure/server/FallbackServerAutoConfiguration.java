@@ -33,7 +33,8 @@ import org.springframework.core.env.Environment;
  * together, and fails the start with a message that names them when they do not. Each bean
  * defined by the application replaces the one made here.
  */
-@AutoConfiguration(before = { WebSocketFallbackAutoConfiguration.class, SseHubAutoConfiguration.class })
+@AutoConfiguration(before = { WebSocketFallbackAutoConfiguration.class, SseHubAutoConfiguration.class },
+		beforeName = "dev.wtfallback.autoconfigure.ssesession.SseSessionAutoConfiguration")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties({ FallbackSecurityProperties.class, FallbackLimitsProperties.class,
 		FallbackShutdownProperties.class })

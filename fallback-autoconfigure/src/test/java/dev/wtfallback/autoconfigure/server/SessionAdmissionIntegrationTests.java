@@ -1,6 +1,10 @@
 package dev.wtfallback.autoconfigure.server;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +104,35 @@ class SessionAdmissionIntegrationTests {
 			assertThat(third.statusCode()).isEqualTo(503);
 			assertThat(third.body()).contains("fallback.limits.max-sessions)");
 			assertThat(refused(context, "limit")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void sseSessionsShareTheLimitsAndTheOriginPolicyAndAreCounted() throws Exception {
+		try (ConfigurableApplicationContext context = OperationsTestApplication
+			.start("fallback.limits.max-sessions=1", "fallback.limits.max-sessions-per-address=1");
+				QmuxClient client = QmuxClient.builder().build()) {
+			int port = OperationsTestApplication.port(context);
+			client.connect(uri(port));
+			HttpClient http = HttpClient.newHttpClient();
+			URI open = URI.create("http://127.0.0.1:" + port + "/wt-sse?protocols=qmux-02");
+
+			HttpResponse<String> limited = http.send(HttpRequest.newBuilder(open).build(), BodyHandlers.ofString());
+			HttpResponse<String> foreign = http.send(
+					HttpRequest.newBuilder(open).header("Origin", "https://elsewhere.example").build(),
+					BodyHandlers.ofString());
+
+			assertThat(limited.statusCode()).isEqualTo(503);
+			assertThat(foreign.statusCode()).isEqualTo(403);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("fallback.handshakes.refused")
+				.tags("transport", "sse", "reason", "limit")
+				.functionCounter()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("fallback.handshakes.refused")
+				.tags("transport", "sse", "reason", "origin")
+				.functionCounter()
+				.count()).isEqualTo(1);
 		}
 	}
 

@@ -12,16 +12,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.wtfallback.core.FallbackListener;
 
 /**
- * What many sessions share: one executor for connection handlers, writers and asynchronous
- * operations, one scheduler for timers, and the listener that receives their events.
+ * What many sessions share: one executor for connection handlers and asynchronous
+ * operations, one for the writers that put records on the network, one scheduler for timers,
+ * and the listener that receives their events.
  *
- * <p>On Java 21 and later the executor starts a virtual thread per task, so a handler parked
- * in {@code acceptStream()} costs no platform thread. On Java 17 it is an unbounded pool of
- * daemon platform threads that idle for 60 seconds before they end.
+ * <p>On Java 21 and later the handler executor starts a virtual thread per task, so a handler
+ * parked in {@code acceptStream()} costs no platform thread. On Java 17 it is an unbounded pool
+ * of daemon platform threads that idle for 60 seconds before they end. Writers always run on
+ * such a platform pool: a writer blocks in the container's send for as long as its peer does
+ * not read, and a virtual thread blocked there can keep a carrier thread busy; a session holds
+ * a writer thread only while it has records queued.
  */
 public final class QmuxRuntime implements AutoCloseable {
 
 	private final ExecutorService executor;
+
+	private final ExecutorService writerExecutor;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -29,9 +35,10 @@ public final class QmuxRuntime implements AutoCloseable {
 
 	private final FallbackListener listener;
 
-	private QmuxRuntime(ExecutorService executor, boolean virtualThreads, ScheduledExecutorService scheduler,
-			FallbackListener listener) {
+	private QmuxRuntime(ExecutorService executor, ExecutorService writerExecutor, boolean virtualThreads,
+			ScheduledExecutorService scheduler, FallbackListener listener) {
 		this.executor = executor;
+		this.writerExecutor = writerExecutor;
 		this.virtualThreads = virtualThreads;
 		this.scheduler = scheduler;
 		this.listener = listener;
@@ -56,9 +63,10 @@ public final class QmuxRuntime implements AutoCloseable {
 		ExecutorService virtual = virtualThreadExecutor(threadNamePrefix);
 		ExecutorService executor = (virtual != null) ? virtual
 				: Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "worker-"));
+		ExecutorService writerExecutor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "writer-"));
 		ScheduledExecutorService scheduler = Executors
 			.newSingleThreadScheduledExecutor(daemonThreads(threadNamePrefix + "timer-"));
-		return new QmuxRuntime(executor, virtual != null, scheduler, listener);
+		return new QmuxRuntime(executor, writerExecutor, virtual != null, scheduler, listener);
 	}
 
 	/**
@@ -67,6 +75,14 @@ public final class QmuxRuntime implements AutoCloseable {
 	 */
 	public ExecutorService executor() {
 		return this.executor;
+	}
+
+	/**
+	 * Return the executor that runs session writers, which block while their peer does not read.
+	 * @return the writer executor, always of platform threads
+	 */
+	public ExecutorService writerExecutor() {
+		return this.writerExecutor;
 	}
 
 	/**
@@ -96,6 +112,7 @@ public final class QmuxRuntime implements AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+		this.writerExecutor.shutdownNow();
 		this.executor.shutdownNow();
 		try {
 			this.executor.awaitTermination(1, TimeUnit.SECONDS);

@@ -1105,7 +1105,13 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	private void scheduleWriter() {
 		if (!this.writerRunning) {
 			this.writerRunning = true;
-			execute(this::drain);
+			try {
+				this.runtime.writerExecutor().execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				// The runtime is shutting down; nothing will read these records any more.
+				this.writerRunning = false;
+			}
 		}
 	}
 

@@ -34,6 +34,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(120)
 class QmuxClientInteropIntegrationTests {
 
+	/** Threads for blocking test tasks; the common pool may have a single thread. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors
+		.newCachedThreadPool();
+
+
 	private static NodeScript server;
 
 	private static URI uri;
@@ -91,7 +96,7 @@ class QmuxClientInteropIntegrationTests {
 			for (int i = 0; i < 50; i++) {
 				byte[] payload = random(i, 20_000);
 				results.add(CompletableFuture.supplyAsync(() -> Arrays.equals(echoUnchecked(connection, payload),
-						payload)));
+						payload), THREADS));
 			}
 
 			for (CompletableFuture<Boolean> result : results) {
@@ -173,7 +178,7 @@ class QmuxClientInteropIntegrationTests {
 			catch (java.io.IOException ex) {
 				throw new IllegalStateException(ex);
 			}
-		});
+		}, THREADS);
 		byte[] echoed = stream.readAllBytes(payload.length + 1);
 		written.get(10, TimeUnit.SECONDS);
 		return echoed;

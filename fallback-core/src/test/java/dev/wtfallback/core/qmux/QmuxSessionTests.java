@@ -29,6 +29,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class QmuxSessionTests {
 
+	/** Threads for blocking test tasks; the common pool may have a single thread. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors
+		.newCachedThreadPool();
+
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	@Test
@@ -168,7 +173,7 @@ class QmuxSessionTests {
 	@Test
 	void manyConcurrentStreamsEchoIndependently() throws Exception {
 		try (SessionPair pair = new SessionPair()) {
-			CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoStreams(pair.server, 300));
+			CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoStreams(pair.server, 300), THREADS);
 			List<CompletableFuture<Boolean>> results = new ArrayList<>();
 			for (int i = 0; i < 300; i++) {
 				byte[] payload = new byte[3000 + i];
@@ -192,10 +197,10 @@ class QmuxSessionTests {
 			for (int writer = 0; writer < 4; writer++) {
 				byte[] block = new byte[50_000];
 				java.util.Arrays.fill(block, (byte) writer);
-				writers.add(CompletableFuture.runAsync(() -> writeQuietly(out, block)));
+				writers.add(CompletableFuture.runAsync(() -> writeQuietly(out, block), THREADS));
 			}
 			BidirectionalStream in = pair.server.acceptStream();
-			CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAllQuietly(in));
+			CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAllQuietly(in), THREADS);
 
 			CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 			out.finish();

@@ -29,7 +29,15 @@ public final class NodeScript implements AutoCloseable {
 
 	private NodeScript(Process process) {
 		this.process = process;
-		this.drained = CompletableFuture.runAsync(this::drain);
+		// A thread of its own: the read blocks for the script's whole life, which must not take
+		// a thread of the common pool that other tasks of the test wait for.
+		this.drained = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			drain();
+			this.drained.complete(null);
+		}, "node-output");
+		reader.setDaemon(true);
+		reader.start();
 	}
 
 	/**
