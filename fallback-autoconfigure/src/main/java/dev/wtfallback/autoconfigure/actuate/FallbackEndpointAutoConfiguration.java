@@ -1,5 +1,9 @@
 package dev.wtfallback.autoconfigure.actuate;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 import dev.wtfallback.autoconfigure.server.FallbackServerAutoConfiguration;
 import dev.wtfallback.autoconfigure.sse.SseHubAutoConfiguration;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackAutoConfiguration;
@@ -9,6 +13,8 @@ import dev.wtfallback.web.server.FallbackSessionRegistry;
 import dev.wtfallback.web.server.OriginPolicy;
 import dev.wtfallback.web.server.SessionDrainer;
 import dev.wtfallback.web.server.SessionLimiter;
+import dev.wtfallback.web.sse.SseHub;
+import dev.wtfallback.web.sse.SseHubSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -36,9 +42,25 @@ public final class FallbackEndpointAutoConfiguration {
 	FallbackEndpoint fallbackEndpoint(FallbackSessionRegistry registry, SessionLimiter limiter,
 			OriginPolicy originPolicy, SessionDrainer drainer,
 			ObjectProvider<WebSocketFallbackProperties> webSocketProperties,
-			ObjectProvider<QmuxSettings> webSocketSettings) {
+			ObjectProvider<QmuxSettings> webSocketSettings, ObjectProvider<SseHub> sseHub) {
+		SseHub hub = sseHub.getIfAvailable();
 		return new FallbackEndpoint(registry, limiter, originPolicy, drainer, webSocketProperties.getIfAvailable(),
-				webSocketSettings.getIfAvailable(), null);
+				webSocketSettings.getIfAvailable(), (hub != null) ? () -> describe(hub) : null);
+	}
+
+	private static Map<String, Object> describe(SseHub hub) {
+		SseHubSettings settings = hub.settings();
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("clients", hub.count());
+		description.put("overflows", hub.overflowCount());
+		description.put("droppedEvents", hub.droppedEventCount());
+		description.put("replayMaxEvents", settings.replayMaxEvents());
+		description.put("replayMaxAge", settings.replayMaxAge().toString());
+		description.put("heartbeatInterval", settings.heartbeatInterval().toString());
+		description.put("queueMaxEvents", settings.queueMaxEvents());
+		description.put("queueMaxBytes", settings.queueMaxBytes());
+		description.put("overflowPolicy", settings.overflowPolicy().name().toLowerCase(Locale.ROOT));
+		return description;
 	}
 
 }

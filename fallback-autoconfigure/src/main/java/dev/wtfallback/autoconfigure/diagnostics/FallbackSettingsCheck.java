@@ -8,6 +8,7 @@ import dev.wtfallback.autoconfigure.diagnostics.ContradictorySettingsException.C
 import dev.wtfallback.autoconfigure.server.FallbackLimitsProperties;
 import dev.wtfallback.autoconfigure.server.FallbackSecurityProperties;
 import dev.wtfallback.autoconfigure.server.FallbackShutdownProperties;
+import dev.wtfallback.autoconfigure.sse.SseHubProperties;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackProperties;
 import dev.wtfallback.web.server.SessionDrainer;
 import org.apache.commons.logging.Log;
@@ -25,7 +26,8 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>The start fails when:
  * <ul>
- * <li>an allowed origin is {@code *} while credentials are allowed;</li>
+ * <li>an allowed origin is {@code *} while credentials are allowed, in
+ * {@code fallback.security} or in the SSE hub's own {@code fallback.sse};</li>
  * <li>the connection window {@code initial-max-data} is smaller than one record, or smaller
  * than a stream window, which a stream could then never use whole;</li>
  * <li>{@code max-datagram-frame-size} is larger than {@code max-record-size}: a DATAGRAM frame
@@ -60,12 +62,17 @@ public final class FallbackSettingsCheck {
 	 * @param security the origin policy
 	 * @param limits the session limits
 	 * @param shutdown the graceful shutdown settings
+	 * @param sseHub the SSE hub's settings, with origins of its own, or {@code null} when there
+	 * is no hub
 	 * @throws ContradictorySettingsException if settings contradict each other
 	 */
 	public static void verify(Environment environment, FallbackSecurityProperties security,
-			FallbackLimitsProperties limits, FallbackShutdownProperties shutdown) {
+			FallbackLimitsProperties limits, FallbackShutdownProperties shutdown, @Nullable SseHubProperties sseHub) {
 		FallbackSettingsCheck check = new FallbackSettingsCheck();
 		check.origins("fallback.security.", security.getAllowedOrigins(), security.isAllowCredentials());
+		if (sseHub != null) {
+			check.origins("fallback.sse.", sseHub.getAllowedOrigins(), sseHub.isAllowCredentials());
+		}
 		check.limits(limits);
 		check.shutdown(shutdown, Binder.get(environment)
 			.bind(TIMEOUT_PER_PHASE, Duration.class)
@@ -91,13 +98,7 @@ public final class FallbackSettingsCheck {
 		}
 	}
 
-	/**
-	 * Check an origin list and its credentials flag under a property prefix.
-	 * @param prefix the prefix, such as {@code fallback.security.}, with its final dot
-	 * @param origins the allowed origins
-	 * @param allowCredentials whether credentials are allowed
-	 */
-	void origins(String prefix, List<String> origins, boolean allowCredentials) {
+	private void origins(String prefix, List<String> origins, boolean allowCredentials) {
 		if (allowCredentials && origins.stream().anyMatch((origin) -> "*".equals(origin.trim()))) {
 			add(prefix + "allowed-origins contains \"*\" while " + prefix
 					+ "allow-credentials is true: any web site could open sessions with your users' cookies",

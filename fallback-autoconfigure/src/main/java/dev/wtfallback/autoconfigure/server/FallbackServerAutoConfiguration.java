@@ -2,6 +2,7 @@ package dev.wtfallback.autoconfigure.server;
 
 import dev.wtfallback.autoconfigure.diagnostics.FallbackSettingsCheck;
 import dev.wtfallback.autoconfigure.sse.SseHubAutoConfiguration;
+import dev.wtfallback.autoconfigure.sse.SseHubProperties;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackAutoConfiguration;
 import dev.wtfallback.core.FallbackListener;
 import dev.wtfallback.web.server.FallbackSessionRegistry;
@@ -76,9 +77,9 @@ public final class FallbackServerAutoConfiguration {
 	@Bean
 	static SmartInitializingSingleton fallbackSettingsCheck(Environment environment,
 			ObjectProvider<FallbackSecurityProperties> security, ObjectProvider<FallbackLimitsProperties> limits,
-			ObjectProvider<FallbackShutdownProperties> shutdown) {
+			ObjectProvider<FallbackShutdownProperties> shutdown, ObjectProvider<SseHubProperties> sseHub) {
 		return () -> FallbackSettingsCheck.verify(environment, security.getObject(), limits.getObject(),
-				shutdown.getObject());
+				shutdown.getObject(), sseHub.getIfAvailable());
 	}
 
 }

@@ -145,7 +145,7 @@ final class SseRecordTransport implements RecordTransport {
 			}
 		}
 		catch (IOException ex) {
-			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("%s: close event not delivered: %s", this.id, ex));
+			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Close event not delivered: %s", this.id, ex));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -120,7 +120,7 @@ final class SseSession {
 					() -> heartbeat(nanos)), nanos, nanos, TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
-			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("%s: runtime is shutting down; no heartbeat",
+			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Runtime is shutting down; no heartbeat",
 					this.id));
 		}
 		if (this.ended.get()) {
@@ -133,7 +133,7 @@ final class SseSession {
 			this.transport.heartbeat(intervalNanos);
 		}
 		catch (IOException ex) {
-			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("%s: heartbeat failed: %s", this.id, ex));
+			SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Heartbeat failed: %s", this.id, ex));
 			streamEnded(1006, "event stream failed");
 		}
 	}
@@ -185,7 +185,7 @@ final class SseSession {
 	 * refuses any record larger than its max_record_size with exactly that error.
 	 */
 	private void violate(QmuxSession session, String violation) {
-		SseSessionLogging.DISCONNECTS.debug(LogMessage.format("%s: malformed POST body: %s", this.id, violation));
+		SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Malformed POST body: %s", this.id, violation));
 		session.onRecord(ByteBuffer.allocate(Math.toIntExact(this.maxRecordSize + 1)));
 	}
 
@@ -204,7 +204,7 @@ final class SseSession {
 		if (!this.ended.compareAndSet(false, true)) {
 			return;
 		}
-		SseSessionLogging.DISCONNECTS.debug(LogMessage.format("%s: ended with %d (%s)", this.id, statusCode, reason));
+		SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Ended with %d (%s)", this.id, statusCode, reason));
 		this.registry.remove(this);
 		cancelHeartbeat();
 		QmuxSession session = this.engine;

@@ -69,8 +69,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 public class SseSessionEndpoint {
 
-	/** Log category for ended streams and failed writes caused by clients going away. */
-	public static final String DISCONNECT_LOG_CATEGORY = "dev.wtfallback.web.ssesession.Disconnects";
+	/**
+	 * Log category for ended streams and failed writes caused by clients going away; the
+	 * category every transport and the session engine share.
+	 */
+	public static final String DISCONNECT_LOG_CATEGORY = WtConnection.DISCONNECT_LOG_CATEGORY;
 
 	/** Request header with the sequence number of a POST: 0, 1, 2 and so on per session. */
 	public static final String SEQUENCE_HEADER = "QMux-Sequence";
@@ -297,7 +300,7 @@ public class SseSessionEndpoint {
 		if (this.admission != null) {
 			track(session.connection(), permit);
 		}
-		logger.debug(LogMessage.format("%s: opened '%s' for %s%s", session.id(), protocol.token(),
+		logger.debug(LogMessage.format("[%s] Opened '%s' for %s%s", session.id(), protocol.token(),
 				context.remoteAddress(), (reason != null) ? ", fallback reason '" + reason + "'" : ""));
 		return ResponseEntity.ok()
 			.contentType(EVENT_STREAM)
@@ -361,7 +364,7 @@ public class SseSessionEndpoint {
 			return;
 		}
 		if (!session.admits(request.getUserPrincipal()) || !this.origins.admits(request)) {
-			logger.debug(LogMessage.format("%s: POST from %s refused: foreign principal or origin", session.id(),
+			logger.debug(LogMessage.format("[%s] POST from %s refused: foreign principal or origin", session.id(),
 					request.getRemoteAddr()));
 			refuse(response, HttpStatus.FORBIDDEN, "This session belongs to another principal or origin.");
 			return;

@@ -141,6 +141,9 @@ class FallbackActuatorIntegrationTests {
 		assertThat(JsonPath.<String>read(json, "$.websocket.idleTimeout")).isEqualTo("PT30S");
 		assertThat(JsonPath.<Integer>read(json, "$.websocket.maxRecordSize")).isEqualTo(16382);
 		assertThat(JsonPath.<Integer>read(json, "$.websocket.initialMaxData")).isEqualTo(1024 * 1024);
+		assertThat(JsonPath.<Integer>read(json, "$.sseHub.clients")).isZero();
+		assertThat(JsonPath.<Integer>read(json, "$.sseHub.replayMaxEvents")).isEqualTo(1000);
+		assertThat(JsonPath.<String>read(json, "$.sseHub.overflowPolicy")).isEqualTo("disconnect");
 		assertThat(json).doesNotContain(connection.id().substring(3)).doesNotContain("127.0.0.1");
 		connection.close();
 	}
