@@ -39,9 +39,12 @@ import dev.wtfallback.web.sse.SseStreamHandler;
  * endpoint at {@code {path}/{clientId}}.
  *
  * <p>Both endpoints live in their own handler mapping, ordered before WebMvc.fn routes and
- * annotated controllers, so an application route cannot shadow them by accident. Data
- * objects are written as JSON with the application's Jackson {@link JsonMapper} when there is
- * one.
+ * annotated controllers, so an application route cannot shadow them by accident. The stream
+ * is mapped to a {@link org.springframework.web.method.HandlerMethod}, which Spring MVC's
+ * {@code RequestMappingHandlerAdapter} invokes like a controller method: it returns an
+ * {@code SseEmitter} that Spring MVC's return value handling turns into an asynchronous
+ * response. Data objects are written as JSON with the application's Jackson
+ * {@link JsonMapper} when there is one.
  */
 @AutoConfiguration(after = WebMvcAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
@@ -73,22 +76,27 @@ public final class SseHubAutoConfiguration {
 			ObjectProvider<SseMessageHandler> messageHandlers) {
 		String path = normalizedPath(properties.getPath());
 		CorsConfiguration cors = corsConfiguration(properties);
+		SseStreamHandler stream = new SseStreamHandler(hub);
 		Map<String, Object> handlers = new LinkedHashMap<>();
-		handlers.put(path, new SseStreamHandler(hub, cors));
+		handlers.put(path, stream.handlerMethod());
 		List<SseMessageHandler> receivers = messageHandlers.orderedStream().toList();
 		if (!receivers.isEmpty()) {
 			handlers.put(path + "/*", new SseIngressHandler(hub, receivers, properties.getMaxMessageSize(),
 					properties.getIdempotencyWindow(), cors));
 		}
-		return new SimpleUrlHandlerMapping(handlers, HANDLER_MAPPING_ORDER);
+		SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(handlers, HANDLER_MAPPING_ORDER);
+		mapping.setInterceptors(stream);
+		if (cors != null) {
+			mapping.setCorsConfigurations(Map.of(path, cors));
+		}
+		return mapping;
 	}
 
 	private static SseHubSettings settings(SseHubProperties properties) {
 		SseHubProperties.ClientQueue queue = properties.getClientQueue();
 		return new SseHubSettings(properties.getRetry(), properties.getHeartbeatInterval(),
 				properties.getReplay().getMaxEvents(), properties.getReplay().getMaxAge(), queue.getMaxEvents(),
-				queue.getMaxBytes().toBytes(), queue.getOverflowPolicy(), properties.getShutdownTimeout(),
-				SseHubSettings.defaults().drainThreads());
+				queue.getMaxBytes().toBytes(), queue.getOverflowPolicy(), properties.getShutdownTimeout());
 	}
 
 	private static String normalizedPath(String path) {

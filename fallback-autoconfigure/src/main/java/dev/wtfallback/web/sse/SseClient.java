@@ -1,5 +1,6 @@
 package dev.wtfallback.web.sse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.Principal;
 import java.time.Instant;
@@ -21,17 +22,23 @@ import org.springframework.core.log.LogMessage;
  *
  * <h2>Threading</h2>
  * Any thread may queue frames; the queue, its counters, the state and the close reason are
- * guarded by the queue's monitor. One drain runs at a time: a pending-signal counter lets the
- * first signal start a drain, on the hub's executor or inline on the container thread that
- * reports the connection writable, and makes that drain loop until it has seen every signal.
- * Writes never block; when the connection is not ready the drain returns and the container
- * calls back. A stuck client therefore holds no thread, only its queue, which is bounded.
+ * guarded by the queue's monitor. One drain runs at a time: a pending-signal counter lets
+ * the first signal start a drain and makes that drain loop until it has seen every signal.
+ * The first drain runs on the container thread that opened the stream, once the transport is
+ * ready, and writes at most a few kilobytes of opening events; later drains run on the hub's
+ * drain executor. A drain takes frames from the queue in batches and sends each batch
+ * through the transport, a blocking write that lasts as long as the client is slow, so a
+ * stuck client holds one drain thread and its queue, which is bounded. Other container
+ * callbacks never write; a timeout completes the response on the container thread when no
+ * drain runs.
  *
  * <h2>States</h2>
- * {@link State#OPEN} accepts events. {@link State#CLOSING} accepts none and either drains
- * what is queued before completing the response (a graceful close) or completes at once (an
- * abort). {@link State#CLOSED} is final: the response is complete or failed, and the hub has
- * removed the client and told its listeners, exactly once.
+ * {@link State#OPEN} accepts events. {@link State#CLOSING} accepts none and writes what is
+ * queued before completing the response (a graceful close). {@link State#CLOSED} is final:
+ * the queue is discarded and the client leaves the hub, whose listeners are told exactly once;
+ * the response is completed by the drain when no write is in progress, unless the container
+ * ended it already. An abort moves to {@link State#CLOSED} directly, so a client whose write
+ * is stuck leaves at once while its write runs out.
  */
 public final class SseClient {
 
@@ -41,6 +48,17 @@ public final class SseClient {
 	public static final String DISCONNECTED_CLIENT_LOG_CATEGORY = "dev.wtfallback.web.sse.DisconnectedClient";
 
 	private static final Log disconnectedLogger = LogFactory.getLog(DISCONNECTED_CLIENT_LOG_CATEGORY);
+
+	/**
+	 * Maximum bytes of queued frames handed to one send, which flushes once.
+	 */
+	private static final int MAX_BATCH_BYTES = 64 * 1024;
+
+	/**
+	 * Maximum bytes the container thread writes when the stream opens: little enough to fit
+	 * the send buffer of a new connection, so that thread never waits for the client.
+	 */
+	private static final int OPENING_BATCH_BYTES = 8 * 1024;
 
 	private final SseHub hub;
 
@@ -70,13 +88,11 @@ public final class SseClient {
 
 	private @Nullable SseCloseReason closeReason;
 
-	private boolean abort;
-
 	private final AtomicInteger pendingSignals = new AtomicInteger();
 
 	private final AtomicBoolean completed = new AtomicBoolean();
 
-	private volatile boolean writable;
+	private volatile boolean ready;
 
 	SseClient(SseHub hub, String id, @Nullable Principal principal, boolean resumed, SseTransport transport,
 			Executor executor, SseHubSettings settings) {
@@ -219,21 +235,32 @@ public final class SseClient {
 	}
 
 	/**
-	 * Stop accepting events and end the stream. A graceful close writes what is queued first;
-	 * an abort discards it. An abort may follow a graceful close that takes too long.
+	 * Stop accepting events, write what is queued, then end the response. The client leaves
+	 * the hub once the response has ended.
 	 */
-	void close(SseCloseReason reason, boolean abort) {
+	void close(SseCloseReason reason) {
 		synchronized (this.queue) {
-			if (this.state == State.CLOSED || (this.state == State.CLOSING && (this.abort || !abort))) {
+			if (this.state != State.OPEN) {
 				return;
 			}
-			if (this.state == State.OPEN) {
-				this.closeReason = reason;
-			}
+			this.closeReason = reason;
 			this.state = State.CLOSING;
-			this.abort = abort;
 		}
 		signal();
+	}
+
+	/**
+	 * Discard what is queued and move to {@link State#CLOSED} at once, also from
+	 * {@link State#CLOSING}; the drain ends the response as soon as no write is in progress. The
+	 * caller reports the departure to the hub, outside the hub's lock.
+	 * @return the reason the stream ended if this call closed it, {@code null} if it was closed
+	 */
+	@Nullable SseCloseReason abort(SseCloseReason reason) {
+		SseCloseReason ended = markClosed(reason);
+		if (ended != null) {
+			signal();
+		}
+		return ended;
 	}
 
 	private void add(SseFrame frame) {
@@ -244,38 +271,76 @@ public final class SseClient {
 		}
 	}
 
-	private @Nullable SseFrame poll() {
+	/**
+	 * Take queued frames up to a size.
+	 * @param maxBytes the maximum size of the batch
+	 * @param oversizedFirst whether a first frame larger than the maximum is taken alone
+	 * @return the frames' text with id lines, or {@code null} if no frame was taken
+	 */
+	private byte @Nullable [] pollBatch(int maxBytes, boolean oversizedFirst) {
+		ByteArrayOutputStream batch = new ByteArrayOutputStream();
 		synchronized (this.queue) {
-			SseFrame frame = this.queue.pollFirst();
-			if (frame != null && frame.counted()) {
-				this.queuedEvents--;
-				this.queuedBytes -= frame.size();
+			while (!this.queue.isEmpty() && ((oversizedFirst && batch.size() == 0)
+					|| batch.size() + this.queue.peekFirst().size() <= maxBytes)) {
+				SseFrame frame = this.queue.pollFirst();
+				if (frame.counted()) {
+					this.queuedEvents--;
+					this.queuedBytes -= frame.size();
+				}
+				batch.writeBytes(frame.bytesFor(this.id));
 			}
-			return frame;
 		}
+		return (batch.size() > 0) ? batch.toByteArray() : null;
 	}
 
 	// Transport callbacks, on container threads
 
-	void writePossible() {
-		this.writable = true;
+	/**
+	 * Called once, on the container thread that opened the stream, when sends may begin. That
+	 * thread writes the opening events itself, up to {@link #OPENING_BATCH_BYTES}, and leaves
+	 * the rest to the executor: the request's first dispatch has not returned yet, and Tomcat
+	 * mishandles a write that fails on another thread at that moment, handling the failure
+	 * twice and losing the request.
+	 */
+	void transportReady() {
+		this.ready = true;
 		if (this.pendingSignals.getAndIncrement() == 0) {
-			drain();
+			boolean more = drainOpening();
+			if (more || this.pendingSignals.decrementAndGet() != 0) {
+				execute();
+			}
 		}
 	}
 
 	void transportFailed(@Nullable Throwable failure) {
 		disconnectedLogger.debug(LogMessage.format("%sConnection failed: %s", logPrefix(), failure));
-		endInline(SseCloseReason.GONE);
-	}
-
-	void transportTimedOut() {
-		disconnectedLogger.debug(LogMessage.format("%sAsynchronous request timed out; the client will reconnect",
-				logPrefix()));
-		endInline(SseCloseReason.TIMEOUT);
+		transportEnded();
 	}
 
 	void transportCompleted() {
+		transportEnded();
+	}
+
+	/**
+	 * Complete the response while still on the container's timeout callback, unless a drain is
+	 * running, which then completes it.
+	 */
+	void transportTimedOut() {
+		disconnectedLogger.debug(LogMessage.format("%sAsynchronous request timed out; the client will reconnect",
+				logPrefix()));
+		SseCloseReason reason = markClosed(SseCloseReason.TIMEOUT);
+		if (this.pendingSignals.getAndIncrement() == 0) {
+			drain();
+		}
+		if (reason != null) {
+			this.hub.removed(this, reason);
+		}
+	}
+
+	/**
+	 * The container ended the response, so nothing is written or completed any more.
+	 */
+	private void transportEnded() {
 		this.completed.set(true);
 		SseCloseReason reason = markClosed(SseCloseReason.GONE);
 		if (reason != null) {
@@ -283,32 +348,28 @@ public final class SseClient {
 		}
 	}
 
-	private void endInline(SseCloseReason reason) {
-		synchronized (this.queue) {
-			if (this.state == State.OPEN) {
-				this.closeReason = reason;
-			}
-			if (this.state != State.CLOSED) {
-				this.state = State.CLOSING;
-			}
-			this.abort = true;
-		}
-		if (this.pendingSignals.getAndIncrement() == 0) {
-			drain();
+	// Draining, one thread at a time
+
+	/**
+	 * Start a drain on the executor unless one runs. Before the transport is ready nothing
+	 * starts: frames wait in the queue for the drain that {@link #transportReady()} runs.
+	 */
+	private void signal() {
+		if (this.ready && this.pendingSignals.getAndIncrement() == 0) {
+			execute();
 		}
 	}
 
-	// Draining, one thread at a time
-
-	private void signal() {
-		if (this.pendingSignals.getAndIncrement() == 0) {
-			try {
-				this.executor.execute(this::drain);
-			}
-			catch (RejectedExecutionException ex) {
-				this.pendingSignals.set(0);
-				completeTransport();
-			}
+	/**
+	 * Run a drain on the executor; the caller owns the drain, pending signals being non-zero.
+	 */
+	private void execute() {
+		try {
+			this.executor.execute(this::drain);
+		}
+		catch (RejectedExecutionException ex) {
+			this.pendingSignals.set(0);
+			completeTransport();
 		}
 	}
 
@@ -326,51 +387,73 @@ public final class SseClient {
 			return;
 		}
 		try {
-			if (isAborting()) {
-				finish();
+			if (state() == State.CLOSED) {
+				completeTransport();
+				return;
 			}
-			else if (this.writable && writeQueued() && isClosingAndEmpty()) {
-				finish();
+			byte[] batch;
+			while ((batch = pollBatch(MAX_BATCH_BYTES, true)) != null) {
+				this.transport.send(batch);
 			}
+			finishIfClosing();
 		}
 		catch (IOException | RuntimeException ex) {
-			disconnectedLogger.debug(LogMessage.format("%sWrite failed, client gone: %s", logPrefix(), ex));
-			synchronized (this.queue) {
-				if (this.state == State.OPEN) {
-					this.closeReason = SseCloseReason.GONE;
-				}
-			}
-			finish();
+			sendFailed(ex);
 		}
 	}
 
 	/**
-	 * Write queued frames while the connection is ready, then flush.
-	 * @return {@code true} if the queue was emptied and flushed, {@code false} if the
-	 * connection stopped being ready and will call back
+	 * Send at most one small batch on the container thread that opened the stream.
+	 * @return {@code true} if frames are left for a drain on the executor
 	 */
-	private boolean writeQueued() throws IOException {
-		while (this.transport.isReady()) {
-			SseFrame frame = poll();
-			if (frame == null) {
-				this.transport.flush();
-				return true;
+	private boolean drainOpening() {
+		if (this.completed.get()) {
+			return false;
+		}
+		try {
+			if (state() == State.CLOSED) {
+				completeTransport();
+				return false;
 			}
-			this.transport.write(frame.bytesFor(this.id));
+			byte[] batch = pollBatch(OPENING_BATCH_BYTES, false);
+			if (batch != null) {
+				this.transport.send(batch);
+			}
+			return !finishIfClosing();
 		}
-		return false;
+		catch (IOException | RuntimeException ex) {
+			sendFailed(ex);
+			return false;
+		}
 	}
 
-	private boolean isAborting() {
+	/**
+	 * Finish a graceful close once everything is sent.
+	 * @return {@code true} if nothing is queued any more
+	 */
+	private boolean finishIfClosing() {
+		boolean closing;
 		synchronized (this.queue) {
-			return this.state == State.CLOSED || (this.state == State.CLOSING && this.abort);
+			if (!this.queue.isEmpty()) {
+				return false;
+			}
+			closing = this.state == State.CLOSING;
 		}
+		if (closing) {
+			finish();
+		}
+		return true;
 	}
 
-	private boolean isClosingAndEmpty() {
-		synchronized (this.queue) {
-			return this.state == State.CLOSING && this.queue.isEmpty();
-		}
+	/**
+	 * End the stream after a failed send. The response is completed too, although the
+	 * container usually reports the failure and ends it: Tomcat does not end a request whose
+	 * write failed before its first dispatch returned unless the application completes it.
+	 */
+	private void sendFailed(Exception ex) {
+		disconnectedLogger.debug(LogMessage.format("%sWrite failed, client gone: %s", logPrefix(), ex));
+		completeTransport();
+		transportEnded();
 	}
 
 	private void finish() {
@@ -381,7 +464,7 @@ public final class SseClient {
 		}
 	}
 
-	void completeTransport() {
+	private void completeTransport() {
 		if (this.completed.compareAndSet(false, true)) {
 			try {
 				this.transport.complete();
@@ -396,7 +479,7 @@ public final class SseClient {
 	 * Move to {@link State#CLOSED} if not there yet.
 	 * @return the reason the stream ended if this call closed it, {@code null} if it was closed
 	 */
-	@Nullable SseCloseReason markClosed(SseCloseReason fallbackReason) {
+	private @Nullable SseCloseReason markClosed(SseCloseReason fallbackReason) {
 		synchronized (this.queue) {
 			if (this.state == State.CLOSED) {
 				return null;

@@ -15,13 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,23 +58,35 @@ import dev.wtfallback.web.sse.SseReplayBuffer.Recipient;
  * events; the application should then reload its state.
  *
  * <h2>Slow clients</h2>
- * Events are encoded once on the calling thread and queued per client; writes happen on a
- * small pool of drain threads in non-blocking servlet mode, so neither the caller nor other
- * clients ever wait for a slow one. A queue holds at most the configured number of events
- * and bytes; an event that does not fit is handled by the {@link SseOverflowPolicy} and
- * counted.
+ * Events are encoded once on the calling thread and queued per client; the caller never
+ * writes and never waits for a client. Each stream is a Spring MVC {@code SseEmitter}, whose
+ * sends block while the client does not read, so each client's queue is written by its own
+ * drain task on the drain executor: virtual threads from Java 24 on, before that an unbounded
+ * pool of daemon threads (see {@link SseDrainExecutors}). A client stuck in a write therefore
+ * holds one thread and never delays other clients. A queue holds at most the configured
+ * number of events and bytes; an event that does not fit is handled by the
+ * {@link SseOverflowPolicy} and counted. A client disconnected for overflow leaves the hub at
+ * once, but a write in progress cannot be interrupted: the response ends, and the thread is
+ * released, when the client reads or goes away or when the container's write timeout fails
+ * the write. On Tomcat that timeout is the connection timeout
+ * ({@code server.tomcat.connection-timeout}, 60 seconds unless set), and graceful shutdown
+ * waits for such a response too.
  *
  * <h2>Threading</h2>
  * All public methods may be called from any thread. {@code lock} guards the position
  * counter, the replay buffer, the remembered identities of departed clients and the order in
  * which events enter client queues, so every client sees positions in increasing order. The
- * map of open clients is read without the lock. Listeners are called without the lock.
+ * map of open clients is read without the lock. Listeners are called without the lock. The
+ * container thread that opens a stream writes its opening events, at most a few kilobytes,
+ * and drain threads write everything else; other container threads only complete a response
+ * that timed out.
  *
  * <h2>Lifecycle</h2>
  * Accepts streams from construction. {@link #start()} starts heartbeats; {@link #stop()}
- * sends every client a final {@code shutdown} event, completes the streams within the
- * shutdown timeout and cannot be undone. The hub stops in the latest lifecycle phase, before
- * the web server's graceful shutdown waits for open requests.
+ * sends every client a final {@code shutdown} event, removes every client within the
+ * shutdown timeout and cannot be undone. Streams are completed then too, except those stuck
+ * in a write, which end when the write returns. The hub stops in the latest lifecycle phase,
+ * before the web server's graceful shutdown waits for open requests.
  */
 public final class SseHub implements SmartLifecycle, AutoCloseable {
 
@@ -136,7 +145,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 	 * lazily resolving {@code Iterable} works
 	 */
 	public SseHub(SseHubSettings settings, SseDataEncoder dataEncoder, Iterable<? extends SseHubListener> listeners) {
-		this(settings, dataEncoder, listeners, newDrainExecutor(settings.drainThreads()), System::nanoTime);
+		this(settings, dataEncoder, listeners, SseDrainExecutors.create(), System::nanoTime);
 	}
 
 	SseHub(SseHubSettings settings, SseDataEncoder dataEncoder, Iterable<? extends SseHubListener> listeners,
@@ -177,6 +186,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 	public void send(String clientId, @Nullable String event, @Nullable Object data) {
 		Assert.notNull(clientId, "clientId must not be null");
 		byte[] body = encode(event, data);
+		List<SseClient> overflowed = new ArrayList<>(1);
 		this.lock.lock();
 		try {
 			SseClient client = this.clients.get(clientId);
@@ -185,11 +195,12 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 			}
 			long position = ++this.position;
 			this.replay.append(position, Recipient.client(clientId), body);
-			deliver(client, new SseFrame(position, body, true));
+			deliver(client, new SseFrame(position, body, true), overflowed);
 		}
 		finally {
 			this.lock.unlock();
 		}
+		disconnected(overflowed);
 	}
 
 	/**
@@ -229,7 +240,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 			this.lock.unlock();
 		}
 		if (client != null) {
-			client.close(SseCloseReason.CLOSED, false);
+			client.close(SseCloseReason.CLOSED);
 		}
 		return true;
 	}
@@ -301,13 +312,14 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 
 	private int publish(Recipient recipient, byte[] body) {
 		int queued = 0;
+		List<SseClient> overflowed = new ArrayList<>(0);
 		this.lock.lock();
 		try {
 			long position = ++this.position;
 			this.replay.append(position, recipient, body);
 			SseFrame frame = new SseFrame(position, body, true);
 			for (SseClient client : this.clients.values()) {
-				if (recipient.matches(client.id(), client.principalName()) && deliver(client, frame)) {
+				if (recipient.matches(client.id(), client.principalName()) && deliver(client, frame, overflowed)) {
 					queued++;
 				}
 			}
@@ -315,25 +327,41 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
+		disconnected(overflowed);
 		return queued;
 	}
 
-	private boolean deliver(SseClient client, SseFrame frame) {
+	/**
+	 * Queue a frame for a client, applying the overflow policy if it does not fit. A client
+	 * that must be disconnected is closed here, under the lock, so that it never receives a
+	 * later event after missing this one; it leaves the hub in {@link #disconnected(List)}.
+	 */
+	private boolean deliver(SseClient client, SseFrame frame, List<SseClient> overflowed) {
 		SseClient.Offer offer = client.offer(frame);
 		if (offer == SseClient.Offer.FULL) {
-			overflowed(client);
+			if (this.settings.overflowPolicy() == SseOverflowPolicy.DROP_EVENT) {
+				this.droppedEvents.incrementAndGet();
+				logger.debug(LogMessage.format("%sQueue full, event dropped", client.logPrefix()));
+			}
+			else if (client.abort(SseCloseReason.OVERFLOW) != null) {
+				overflowed.add(client);
+			}
 		}
 		return offer == SseClient.Offer.QUEUED;
 	}
 
-	private void overflowed(SseClient client) {
-		if (this.settings.overflowPolicy() == SseOverflowPolicy.DROP_EVENT) {
-			this.droppedEvents.incrementAndGet();
-			logger.debug(LogMessage.format("%sQueue full, event dropped", client.logPrefix()));
-			return;
+	/**
+	 * Count and remove clients whose queue overflowed, outside the lock.
+	 */
+	private void disconnected(List<SseClient> overflowed) {
+		for (SseClient client : overflowed) {
+			this.overflows.incrementAndGet();
+			warnOverflow(client);
+			removed(client, SseCloseReason.OVERFLOW);
 		}
-		this.overflows.incrementAndGet();
-		client.close(SseCloseReason.OVERFLOW, true);
+	}
+
+	private void warnOverflow(SseClient client) {
 		if (this.overflowWarned.compareAndSet(false, true)) {
 			logger.warn(LogMessage.format("%sQueue full (%d events or %d bytes), disconnecting; further overflows "
 					+ "are logged at DEBUG. Raise fallback.sse.client-queue.max-events or max-bytes if clients are "
@@ -406,14 +434,15 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		if (replaced != null) {
-			replaced.close(SseCloseReason.REPLACED, true);
+		SseCloseReason replacedReason = (replaced != null) ? replaced.abort(SseCloseReason.REPLACED) : null;
+		if (replacedReason != null) {
+			removed(replaced, replacedReason);
 		}
 		logger.debug(LogMessage.format("%sJoined (resumed: %s, last event id: %s)", client.logPrefix(),
 				client.isResumed(), lastEventId));
 		notifyJoin(client);
 		if (!this.accepting) {
-			client.close(SseCloseReason.SHUTDOWN, false);
+			client.close(SseCloseReason.SHUTDOWN);
 		}
 		return client;
 	}
@@ -537,7 +566,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		Duration interval = this.settings.heartbeatInterval();
 		if (!interval.isZero()) {
 			ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-					daemonThreads("sse-hub-heartbeat"));
+					daemonThread("sse-hub-heartbeat"));
 			long millis = Math.max(1, interval.toMillis());
 			scheduler.scheduleWithFixedDelay(this::heartbeat, millis, millis, TimeUnit.MILLISECONDS);
 			this.heartbeats = scheduler;
@@ -579,7 +608,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		int notified = closeGracefully();
 		int forced = closeForcibly();
 		if (this.ownedExecutor != null) {
-			this.ownedExecutor.shutdownNow();
+			this.ownedExecutor.shutdown();
 		}
 		if (notified > 0) {
 			logger.info(LogMessage.format("SSE hub stopped: %d clients sent the shutdown event, %d cut off", notified,
@@ -594,7 +623,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 			List<SseClient> open = new ArrayList<>(this.clients.values());
 			for (SseClient client : open) {
 				client.offerUncounted(new SseFrame(this.position, body, false));
-				client.close(SseCloseReason.SHUTDOWN, false);
+				client.close(SseCloseReason.SHUTDOWN);
 			}
 			long nanos = this.settings.shutdownTimeout().toNanos();
 			while (!this.clients.isEmpty() && nanos > 0) {
@@ -611,11 +640,14 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Close the clients that did not finish in time. Their responses end when their drains
+	 * are free, which for a client stuck in a write is when that write returns.
+	 */
 	private int closeForcibly() {
 		int forced = 0;
 		for (SseClient client : this.clients.values()) {
-			client.completeTransport();
-			SseCloseReason reason = client.markClosed(SseCloseReason.SHUTDOWN);
+			SseCloseReason reason = client.abort(SseCloseReason.SHUTDOWN);
 			if (reason != null) {
 				removed(client, reason);
 				forced++;
@@ -624,17 +656,9 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		return forced;
 	}
 
-	private static ExecutorService newDrainExecutor(int threads) {
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), daemonThreads("sse-hub-drain-"));
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
-	}
-
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
+	private static ThreadFactory daemonThread(String name) {
 		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+			Thread thread = new Thread(runnable, name);
 			thread.setDaemon(true);
 			return thread;
 		};

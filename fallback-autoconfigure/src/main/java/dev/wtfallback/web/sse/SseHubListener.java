@@ -5,8 +5,10 @@ package dev.wtfallback.web.sse;
  *
  * <p>{@link #onJoin(SseClient)} runs on the servlet thread that accepted the stream, before the
  * first event is written. {@link #onLeave(SseClient, SseCloseReason)} runs on whichever thread
- * noticed the end: a container thread or one of the hub's drain threads. Both are called exactly
- * once per stream and without any hub lock held, so they may call back into the hub. A
+ * ended the stream or noticed its end: a container thread, one of the hub's drain threads, the
+ * thread whose event overflowed the client's queue, or the thread that stops the hub. Both are
+ * called exactly once per stream and without any hub lock held, so they may call back into the
+ * hub. A
  * resumed client is a new stream: it joins again under its old id. Exceptions are logged and
  * otherwise ignored.
  */

@@ -18,12 +18,9 @@ import org.springframework.util.Assert;
  * than this is still accepted when nothing else is queued
  * @param overflowPolicy what to do with an event that does not fit in a client's queue
  * @param shutdownTimeout the maximum time shutdown waits for the final event to be written
- * @param drainThreads the number of threads that write to clients; writes never block, so a few
- * suffice
  */
 public record SseHubSettings(Duration retry, Duration heartbeatInterval, int replayMaxEvents, Duration replayMaxAge,
-		int queueMaxEvents, long queueMaxBytes, SseOverflowPolicy overflowPolicy, Duration shutdownTimeout,
-		int drainThreads) {
+		int queueMaxEvents, long queueMaxBytes, SseOverflowPolicy overflowPolicy, Duration shutdownTimeout) {
 
 	/**
 	 * Check the settings.
@@ -36,19 +33,16 @@ public record SseHubSettings(Duration retry, Duration heartbeatInterval, int rep
 		Assert.isTrue(queueMaxBytes > 0, "queueMaxBytes must be positive");
 		Assert.notNull(overflowPolicy, "overflowPolicy must not be null");
 		Assert.isTrue(!shutdownTimeout.isNegative(), "shutdownTimeout must not be negative");
-		Assert.isTrue(drainThreads > 0, "drainThreads must be positive");
 	}
 
 	/**
 	 * Return the defaults: retry 3 s, heartbeat 15 s, replay of 1000 events for 5 minutes,
-	 * queues of 256 events and 1 MiB that disconnect on overflow, shutdown within 2 s, and two
-	 * drain threads per processor.
+	 * queues of 256 events and 1 MiB that disconnect on overflow, and shutdown within 2 s.
 	 * @return the default settings
 	 */
 	public static SseHubSettings defaults() {
 		return new SseHubSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), 1000, Duration.ofMinutes(5), 256,
-				1024 * 1024, SseOverflowPolicy.DISCONNECT, Duration.ofSeconds(2),
-				Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
+				1024 * 1024, SseOverflowPolicy.DISCONNECT, Duration.ofSeconds(2));
 	}
 
 	/**
@@ -58,7 +52,7 @@ public record SseHubSettings(Duration retry, Duration heartbeatInterval, int rep
 	 */
 	public SseHubSettings withHeartbeatInterval(Duration interval) {
 		return new SseHubSettings(this.retry, interval, this.replayMaxEvents, this.replayMaxAge, this.queueMaxEvents,
-				this.queueMaxBytes, this.overflowPolicy, this.shutdownTimeout, this.drainThreads);
+				this.queueMaxBytes, this.overflowPolicy, this.shutdownTimeout);
 	}
 
 	/**
@@ -69,7 +63,7 @@ public record SseHubSettings(Duration retry, Duration heartbeatInterval, int rep
 	 */
 	public SseHubSettings withReplay(int maxEvents, Duration maxAge) {
 		return new SseHubSettings(this.retry, this.heartbeatInterval, maxEvents, maxAge, this.queueMaxEvents,
-				this.queueMaxBytes, this.overflowPolicy, this.shutdownTimeout, this.drainThreads);
+				this.queueMaxBytes, this.overflowPolicy, this.shutdownTimeout);
 	}
 
 	/**
@@ -81,7 +75,7 @@ public record SseHubSettings(Duration retry, Duration heartbeatInterval, int rep
 	 */
 	public SseHubSettings withQueue(int maxEvents, long maxBytes, SseOverflowPolicy policy) {
 		return new SseHubSettings(this.retry, this.heartbeatInterval, this.replayMaxEvents, this.replayMaxAge,
-				maxEvents, maxBytes, policy, this.shutdownTimeout, this.drainThreads);
+				maxEvents, maxBytes, policy, this.shutdownTimeout);
 	}
 
 }

@@ -3,44 +3,33 @@ package dev.wtfallback.web.sse;
 import java.io.IOException;
 
 /**
- * The connection under one client's stream, written without blocking.
+ * The response under one client's stream, written with blocking writes.
  *
- * <p>The contract follows non-blocking servlet output: {@link #write(byte[])} and
- * {@link #flush()} may only be called after {@link #isReady()} returned {@code true}; when it
- * returns {@code false} the transport calls {@link SseClient#writePossible()} once writing can
- * go on. The client calls {@code isReady}, {@code write}, {@code flush} and {@code complete}
- * from one thread at a time.
+ * <p>The client calls {@link #send(byte[])} and {@link #complete()} from its drain, one call
+ * at a time, and only after the transport called {@link SseClient#transportReady()}. The
+ * transport reports the end of the response to {@link SseClient#transportCompleted()},
+ * {@link SseClient#transportFailed(Throwable)} or {@link SseClient#transportTimedOut()}, on
+ * any thread and possibly while a send blocks.
  */
 interface SseTransport {
 
 	/**
 	 * Connect the transport's callbacks to its client. The transport calls
-	 * {@link SseClient#writePossible()} as soon as the first write may happen.
+	 * {@link SseClient#transportReady()} once the first send may happen.
 	 * @param client the client this transport carries
 	 */
 	void start(SseClient client);
 
 	/**
-	 * Whether a write may happen now.
-	 * @return {@code true} if writing will not block
-	 */
-	boolean isReady();
-
-	/**
-	 * Write bytes.
-	 * @param bytes the bytes
+	 * Write and flush text that is already framed as event-stream fields. Blocks while the
+	 * connection does not take more bytes.
+	 * @param bytes the UTF-8 bytes
 	 * @throws IOException if the connection failed
 	 */
-	void write(byte[] bytes) throws IOException;
+	void send(byte[] bytes) throws IOException;
 
 	/**
-	 * Push buffered bytes to the connection.
-	 * @throws IOException if the connection failed
-	 */
-	void flush() throws IOException;
-
-	/**
-	 * End the response; buffered bytes are still sent.
+	 * End the response; what was sent is still delivered.
 	 */
 	void complete();
 

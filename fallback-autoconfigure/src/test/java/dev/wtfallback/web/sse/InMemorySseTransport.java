@@ -1,12 +1,16 @@
 package dev.wtfallback.web.sse;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.awaitility.Awaitility.await;
+
 /**
- * {@link SseTransport} that parses what is written, can refuse writes like a stuck socket, and
- * can fail like a reset connection. Completing it reports completion back as a container does.
+ * {@link SseTransport} that parses what is sent, can block sends like a socket whose peer
+ * stopped reading, and can fail like a reset connection. Completing it reports completion back
+ * as a container does.
  */
 final class InMemorySseTransport implements SseTransport {
 
@@ -18,33 +22,39 @@ final class InMemorySseTransport implements SseTransport {
 
 	private volatile SseClient client;
 
-	private volatile boolean ready = true;
+	private boolean stalled;
 
-	private volatile boolean failWrites;
+	private boolean failed;
+
+	private int blockedSends;
 
 	private volatile boolean completed;
 
 	@Override
 	public void start(SseClient client) {
 		this.client = client;
-		client.writePossible();
+		client.transportReady();
 	}
 
 	@Override
-	public boolean isReady() {
-		return this.ready;
-	}
-
-	@Override
-	public synchronized void write(byte[] bytes) throws IOException {
-		if (this.failWrites) {
+	public synchronized void send(byte[] bytes) throws IOException {
+		this.blockedSends++;
+		try {
+			while (this.stalled && !this.failed) {
+				wait();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted while blocked", ex);
+		}
+		finally {
+			this.blockedSends--;
+		}
+		if (this.failed) {
 			throw new IOException("Connection reset by peer");
 		}
 		this.parser.feed(bytes);
-	}
-
-	@Override
-	public void flush() {
 	}
 
 	@Override
@@ -53,20 +63,36 @@ final class InMemorySseTransport implements SseTransport {
 		this.client.transportCompleted();
 	}
 
-	void stall() {
-		this.ready = false;
+	/**
+	 * Make sends block from now on, as when the peer stops reading.
+	 */
+	synchronized void stall() {
+		this.stalled = true;
 	}
 
-	void resume() {
-		this.ready = true;
-		this.client.writePossible();
+	synchronized void resume() {
+		this.stalled = false;
+		notifyAll();
 	}
 
-	void failWrites() {
-		this.failWrites = true;
+	/**
+	 * Wait until a send blocks on this stalled transport.
+	 */
+	void awaitBlockedSend() {
+		await().atMost(Duration.ofSeconds(5)).until(this::hasBlockedSend);
+	}
+
+	private synchronized boolean hasBlockedSend() {
+		return this.blockedSends > 0;
+	}
+
+	synchronized void failWrites() {
+		this.failed = true;
+		notifyAll();
 	}
 
 	void reset() {
+		failWrites();
 		this.client.transportFailed(new IOException("Connection reset by peer"));
 	}
 

@@ -9,12 +9,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.catalina.Container;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Wire tests of heartbeats and of many clients that connect and vanish, with a short
- * heartbeat interval so that vanished clients are noticed quickly.
+ * heartbeat interval so that vanished clients are noticed quickly. Every vanished client must
+ * leave the hub once and its request must end in the container too.
  */
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "fallback.sse.heartbeat-interval=100ms")
@@ -39,6 +45,9 @@ class SseChurnIntegrationTests {
 
 	@Autowired
 	private RecordingListener listener;
+
+	@Autowired
+	private WebServerApplicationContext context;
 
 	@Test
 	void heartbeatCommentsArriveOnIdleStreams() {
@@ -79,6 +88,23 @@ class SseChurnIntegrationTests {
 			.as("clients that did not leave exactly once")
 			.filteredOn((id) -> this.listener.leaves(id) != 1)
 			.isEmpty());
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(asyncRequestsInProgress())
+			.as("asynchronous requests the container still holds open").isZero());
+	}
+
+	/**
+	 * Count the asynchronous requests Tomcat has not completed; one it never completes would
+	 * hold up graceful shutdown until its timeout.
+	 */
+	private long asyncRequestsInProgress() {
+		Tomcat tomcat = ((TomcatWebServer) this.context.getWebServer()).getTomcat();
+		long count = 0;
+		for (Container host : tomcat.getEngine().findChildren()) {
+			for (Container context : host.findChildren()) {
+				count += ((StandardContext) context).getInProgressAsyncCount();
+			}
+		}
+		return count;
 	}
 
 	/**

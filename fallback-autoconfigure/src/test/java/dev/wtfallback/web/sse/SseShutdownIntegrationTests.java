@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Wire test of application shutdown with reading clients and one that never reads.
+ * Wire tests of application shutdown with reading clients and clients that never read.
  */
 class SseShutdownIntegrationTests {
 
@@ -49,6 +49,35 @@ class SseShutdownIntegrationTests {
 		}
 		finally {
 			readers.forEach(SseTestClient::close);
+			context.close();
+		}
+	}
+
+	/**
+	 * A write blocked on a client that never reads cannot be interrupted, and graceful
+	 * shutdown waits for its response; the server's write timeout, here two seconds, ends it.
+	 * The small socket buffers make sure the write blocks.
+	 */
+	@Test
+	void writeStuckAtShutdownHoldsItOnlyUntilTheServersWriteTimeout() throws Exception {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class,
+				SseSlowClientIntegrationTests.SmallSocketBuffers.class)
+			.properties("server.port=0", "fallback.sse.shutdown-timeout=500ms", "server.tomcat.connection-timeout=2s")
+			.run();
+		int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		SseHub hub = context.getBean(SseHub.class);
+		try (Socket stuck = SseWire.openRawStream(port, "/events", 4096)) {
+			await().atMost(SseTestClient.WAIT).untilAsserted(() -> assertThat(hub.count()).isOne());
+			for (int i = 0; i < 20; i++) {
+				hub.broadcast("bulk", "x".repeat(8 * 1024));
+			}
+
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+
+			assertThat(closing).as("context close").succeedsWithin(Duration.ofSeconds(10));
+			assertThat(hub.count()).isZero();
+		}
+		finally {
 			context.close();
 		}
 	}
