@@ -70,13 +70,13 @@ public enum FallbackMeters {
 	/** SSE hub clients connected now. */
 	SSE_CLIENTS_ACTIVE("fallback.sse.clients.active", Meter.Type.GAUGE, "clients", "SSE hub clients connected now"),
 
-	/** SSE events written to clients. */
+	/** SSE events queued for clients. */
 	SSE_EVENTS_SENT("fallback.sse.events.sent", Meter.Type.COUNTER, "events",
-			"Events written to SSE hub clients, one per client, replays included"),
+			"Events queued for SSE hub clients, one per client, replays included"),
 
-	/** SSE events written again to reconnecting clients. */
+	/** SSE events queued again for reconnecting clients. */
 	SSE_EVENTS_REPLAYED("fallback.sse.events.replayed", Meter.Type.COUNTER, "events",
-			"Events written again to SSE hub clients that reconnected"),
+			"Events queued again for SSE hub clients that reconnected"),
 
 	/** SSE events not delivered to a client whose queue was full. */
 	SSE_EVENTS_DROPPED("fallback.sse.events.dropped", Meter.Type.COUNTER, "events",

@@ -147,7 +147,7 @@ public interface FallbackListener {
 
 	/**
 	 * An event was written to one SSE hub client.
-	 * @param replayed whether it was written again to a client that reconnected
+	 * @param replayed whether it was queued again for a client that reconnected
 	 */
 	default void sseEventSent(boolean replayed) {
 	}

@@ -8,7 +8,6 @@ import dev.wtfallback.autoconfigure.diagnostics.ContradictorySettingsException.C
 import dev.wtfallback.autoconfigure.server.FallbackLimitsProperties;
 import dev.wtfallback.autoconfigure.server.FallbackSecurityProperties;
 import dev.wtfallback.autoconfigure.server.FallbackShutdownProperties;
-import dev.wtfallback.autoconfigure.sse.SseHubProperties;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackProperties;
 import dev.wtfallback.web.server.SessionDrainer;
 import org.apache.commons.logging.Log;
@@ -26,8 +25,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>The start fails when:
  * <ul>
- * <li>an allowed origin is {@code *} while credentials are allowed, in
- * {@code fallback.security} or in the SSE hub's own {@code fallback.sse};</li>
+ * <li>an allowed origin is {@code *} while credentials are allowed;</li>
  * <li>the connection window {@code initial-max-data} is smaller than one record, or smaller
  * than a stream window, which a stream could then never use whole;</li>
  * <li>{@code max-datagram-frame-size} is larger than {@code max-record-size}: a DATAGRAM frame
@@ -62,17 +60,12 @@ public final class FallbackSettingsCheck {
 	 * @param security the origin policy
 	 * @param limits the session limits
 	 * @param shutdown the graceful shutdown settings
-	 * @param sseHub the SSE hub's settings, with origins of its own, or {@code null} when there
-	 * is no hub
 	 * @throws ContradictorySettingsException if settings contradict each other
 	 */
 	public static void verify(Environment environment, FallbackSecurityProperties security,
-			FallbackLimitsProperties limits, FallbackShutdownProperties shutdown, @Nullable SseHubProperties sseHub) {
+			FallbackLimitsProperties limits, FallbackShutdownProperties shutdown) {
 		FallbackSettingsCheck check = new FallbackSettingsCheck();
 		check.origins("fallback.security.", security.getAllowedOrigins(), security.isAllowCredentials());
-		if (sseHub != null) {
-			check.origins("fallback.sse.", sseHub.getAllowedOrigins(), sseHub.isAllowCredentials());
-		}
 		check.limits(limits);
 		check.shutdown(shutdown, Binder.get(environment)
 			.bind(TIMEOUT_PER_PHASE, Duration.class)

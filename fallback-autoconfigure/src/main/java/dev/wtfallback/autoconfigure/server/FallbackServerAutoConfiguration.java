@@ -2,7 +2,6 @@ package dev.wtfallback.autoconfigure.server;
 
 import dev.wtfallback.autoconfigure.diagnostics.FallbackSettingsCheck;
 import dev.wtfallback.autoconfigure.sse.SseHubAutoConfiguration;
-import dev.wtfallback.autoconfigure.sse.SseHubProperties;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackAutoConfiguration;
 import dev.wtfallback.core.FallbackListener;
 import dev.wtfallback.web.server.FallbackSessionRegistry;
@@ -77,9 +76,9 @@ public final class FallbackServerAutoConfiguration {
 	@Bean
 	static SmartInitializingSingleton fallbackSettingsCheck(Environment environment,
 			ObjectProvider<FallbackSecurityProperties> security, ObjectProvider<FallbackLimitsProperties> limits,
-			ObjectProvider<FallbackShutdownProperties> shutdown, ObjectProvider<SseHubProperties> sseHub) {
+			ObjectProvider<FallbackShutdownProperties> shutdown) {
 		return () -> FallbackSettingsCheck.verify(environment, security.getObject(), limits.getObject(),
-				shutdown.getObject(), sseHub.getIfAvailable());
+				shutdown.getObject());
 	}
 
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.AsyncContext;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,6 +23,8 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
+import dev.wtfallback.core.FallbackListener;
+import dev.wtfallback.web.server.OriginPolicy;
 import dev.wtfallback.web.sse.JacksonSseDataEncoder;
 import dev.wtfallback.web.sse.SseDataEncoder;
 import dev.wtfallback.web.sse.SseHub;
@@ -62,20 +63,23 @@ public final class SseHubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseHub sseHub(SseHubProperties properties, ObjectProvider<SseDataEncoder> dataEncoder,
-			ObjectProvider<SseHubListener> listeners) {
+			ObjectProvider<SseHubListener> listeners, ObjectProvider<FallbackListener> fallbackListeners) {
 		SingletonSupplier<List<SseHubListener>> resolved = SingletonSupplier
 			.of(() -> listeners.orderedStream().toList());
 		Iterable<SseHubListener> lazyListeners = () -> resolved.obtain().iterator();
-		return new SseHub(settings(properties), dataEncoder.getIfAvailable(SseDataEncoder::scalarsOnly),
+		SseHub hub = new SseHub(settings(properties), dataEncoder.getIfAvailable(SseDataEncoder::scalarsOnly),
 				lazyListeners);
+		hub.setFallbackListener(FallbackListener.composite(fallbackListeners.orderedStream().toList()));
+		return hub;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "sseHubHandlerMapping")
 	SimpleUrlHandlerMapping sseHubHandlerMapping(SseHub hub, SseHubProperties properties,
-			ObjectProvider<SseMessageHandler> messageHandlers) {
+			ObjectProvider<SseMessageHandler> messageHandlers, ObjectProvider<OriginPolicy> originPolicy) {
 		String path = normalizedPath(properties.getPath());
-		CorsConfiguration cors = corsConfiguration(properties);
+		CorsConfiguration cors = originPolicy.getIfAvailable(OriginPolicy::sameOrigin)
+			.corsConfiguration(List.of("Content-Type", "Last-Event-ID", SseIngressHandler.IDEMPOTENCY_KEY_HEADER));
 		SseStreamHandler stream = new SseStreamHandler(hub);
 		Map<String, Object> handlers = new LinkedHashMap<>();
 		handlers.put(path, stream.handlerMethod());
@@ -104,18 +108,6 @@ public final class SseHubAutoConfiguration {
 		String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
 		Assert.isTrue(!trimmed.isEmpty(), "fallback.sse.path must not be '/'");
 		return trimmed;
-	}
-
-	private static @Nullable CorsConfiguration corsConfiguration(SseHubProperties properties) {
-		if (properties.getAllowedOrigins().isEmpty()) {
-			return null;
-		}
-		CorsConfiguration cors = new CorsConfiguration();
-		cors.setAllowedOriginPatterns(properties.getAllowedOrigins());
-		cors.setAllowedMethods(List.of("GET", "POST"));
-		cors.setAllowedHeaders(List.of("Content-Type", "Last-Event-ID", SseIngressHandler.IDEMPOTENCY_KEY_HEADER));
-		cors.setAllowCredentials(properties.isAllowCredentials());
-		return cors;
 	}
 
 	@Configuration(proxyBeanMethods = false)

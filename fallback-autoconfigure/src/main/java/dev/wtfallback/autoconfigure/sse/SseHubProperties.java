@@ -1,8 +1,6 @@
 package dev.wtfallback.autoconfigure.sse;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -53,17 +51,6 @@ public class SseHubProperties {
 	 */
 	private Duration idempotencyWindow = Duration.ofMinutes(5);
 
-	/**
-	 * Origins, or origin patterns such as https://*.example.com, allowed to open streams and
-	 * post messages across origins. Empty allows same-origin requests only.
-	 */
-	private List<String> allowedOrigins = new ArrayList<>();
-
-	/**
-	 * Whether cross-origin requests from the allowed origins may carry credentials such as
-	 * cookies.
-	 */
-	private boolean allowCredentials;
 
 	private final Replay replay = new Replay();
 
@@ -125,21 +112,6 @@ public class SseHubProperties {
 		this.idempotencyWindow = idempotencyWindow;
 	}
 
-	public List<String> getAllowedOrigins() {
-		return this.allowedOrigins;
-	}
-
-	public void setAllowedOrigins(List<String> allowedOrigins) {
-		this.allowedOrigins = allowedOrigins;
-	}
-
-	public boolean isAllowCredentials() {
-		return this.allowCredentials;
-	}
-
-	public void setAllowCredentials(boolean allowCredentials) {
-		this.allowCredentials = allowCredentials;
-	}
 
 	public Replay getReplay() {
 		return this.replay;

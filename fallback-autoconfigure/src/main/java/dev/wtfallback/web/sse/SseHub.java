@@ -32,6 +32,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogMessage;
 import org.springframework.util.Assert;
 
+import dev.wtfallback.core.FallbackListener;
 import dev.wtfallback.web.sse.SseReplayBuffer.Recipient;
 
 /**
@@ -137,6 +138,8 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 
 	private volatile @Nullable ScheduledExecutorService heartbeats;
 
+	private volatile FallbackListener events = FallbackListener.NONE;
+
 	/**
 	 * Create a hub with its own drain threads.
 	 * @param settings the limits and intervals
@@ -157,6 +160,19 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		this.ownedExecutor = (drainExecutor instanceof ExecutorService service) ? service : null;
 		this.nanoClock = nanoClock;
 		this.replay = new SseReplayBuffer(settings.replayMaxEvents(), settings.replayMaxAge(), nanoClock);
+	}
+
+	/**
+	 * Set the listener that the hub reports clients, events, replay gaps and posted messages
+	 * to, for metrics. Call before the hub takes streams.
+	 * @param listener the listener, called under the hub's lock; see its contract
+	 */
+	public void setFallbackListener(FallbackListener listener) {
+		this.events = Objects.requireNonNull(listener, "listener");
+	}
+
+	FallbackListener events() {
+		return this.events;
 	}
 
 	// Publishing
@@ -341,11 +357,15 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 		if (offer == SseClient.Offer.FULL) {
 			if (this.settings.overflowPolicy() == SseOverflowPolicy.DROP_EVENT) {
 				this.droppedEvents.incrementAndGet();
+				this.events.sseEventDropped();
 				logger.debug(LogMessage.format("%sQueue full, event dropped", client.logPrefix()));
 			}
 			else if (client.abort(SseCloseReason.OVERFLOW) != null) {
 				overflowed.add(client);
 			}
+		}
+		if (offer == SseClient.Offer.QUEUED) {
+			this.events.sseEventSent(false);
 		}
 		return offer == SseClient.Offer.QUEUED;
 	}
@@ -478,6 +498,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 				client.offerUncounted(connectedFrame(resumeFrom.position(), connected));
 				for (SseReplayBuffer.Entry entry : missed) {
 					client.offerUncounted(new SseFrame(entry.position(), entry.body(), false));
+					this.events.sseEventSent(true);
 				}
 				return;
 			}
@@ -487,6 +508,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 			String echoed = (lastEventId.length() > 100) ? lastEventId.substring(0, 100) : lastEventId;
 			byte[] gap = SseEventEncoder.encode("replay-gap", SseJson.object("lastEventId", echoed));
 			client.offerUncounted(new SseFrame(this.position, gap, false));
+			this.events.sseReplayGap();
 		}
 	}
 
@@ -534,6 +556,7 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 	}
 
 	private void notifyJoin(SseClient client) {
+		this.events.sseClientJoined();
 		for (SseHubListener listener : this.listeners) {
 			try {
 				listener.onJoin(client);
@@ -545,6 +568,10 @@ public final class SseHub implements SmartLifecycle, AutoCloseable {
 	}
 
 	private void notifyLeave(SseClient client, SseCloseReason reason) {
+		this.events.sseClientLeft();
+		if (reason == SseCloseReason.OVERFLOW) {
+			this.events.sseSlowClientDisconnected();
+		}
 		for (SseHubListener listener : this.listeners) {
 			try {
 				listener.onLeave(client, reason);

@@ -22,6 +22,8 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.servlet.HandlerMapping;
 
+import dev.wtfallback.core.FallbackListener.IngressOutcome;
+
 /**
  * Serves {@code POST {path}/{clientId}}: delivers the body to the {@link SseMessageHandler}s on
  * behalf of an open client.
@@ -85,6 +87,27 @@ public final class SseIngressHandler implements HttpRequestHandler, CorsConfigur
 
 	@Override
 	public void handleRequest(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		try {
+			handle(request, response);
+		}
+		finally {
+			report(response.getStatus());
+		}
+	}
+
+	private void report(int status) {
+		if (status == 202) {
+			this.hub.events().ingressMessage(IngressOutcome.ACCEPTED);
+		}
+		else if (status == 200) {
+			this.hub.events().ingressMessage(IngressOutcome.DUPLICATE);
+		}
+		else if (status >= 400 && status < 500) {
+			this.hub.events().ingressMessage(IngressOutcome.REFUSED);
+		}
+	}
+
+	private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		if (!"POST".equals(request.getMethod())) {
 			response.setHeader(HttpHeaders.ALLOW, "POST");
 			SseErrors.write(response, 405, "method-not-allowed", "Messages are sent with POST");

@@ -9,6 +9,7 @@ import dev.wtfallback.core.BidirectionalStream;
 import dev.wtfallback.core.OnConnect;
 import dev.wtfallback.core.StreamResetException;
 import dev.wtfallback.core.WtConnection;
+import dev.wtfallback.web.sse.SseMessageHandler;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +28,12 @@ class ActuatorTestApplication {
 	@Bean
 	Served served() {
 		return new Served();
+	}
+
+	@Bean
+	SseMessageHandler sseMessageHandler() {
+		return (client, message) -> {
+		};
 	}
 
 	@Bean

@@ -4,18 +4,24 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.wtfallback.core.BidirectionalStream;
 import dev.wtfallback.core.SendStream;
 import dev.wtfallback.core.WtConnection;
 import dev.wtfallback.core.client.QmuxClient;
+import dev.wtfallback.testsupport.EventStreamLines;
 import dev.wtfallback.testsupport.RawHandshake;
+import dev.wtfallback.web.sse.SseHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +46,12 @@ import static org.awaitility.Awaitility.await;
 				"fallback.limits.max-sessions=500", "fallback.limits.max-sessions-per-address=50" })
 class FallbackActuatorIntegrationTests {
 
+	private static final Pattern CLIENT_ID = Pattern.compile("^data: \\{\"id\":\"([^\"]+)\"");
+
 	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Autowired
+	private SseHub hub;
 
 	@LocalServerPort
 	private int port;
@@ -104,6 +115,53 @@ class FallbackActuatorIntegrationTests {
 	}
 
 	@Test
+	void sseHubTrafficIsVisibleAtTheMetricsEndpoint() throws Exception {
+		double sent = metric("fallback.sse.events.sent", null);
+		double accepted = metric("fallback.sse.ingress.messages", "outcome:accepted");
+		double duplicate = metric("fallback.sse.ingress.messages", "outcome:duplicate");
+		double refused = metric("fallback.sse.ingress.messages", "outcome:refused");
+		EventStreamLines stream = EventStreamLines.open(this.http, URI.create(base() + "/events"), Map.of());
+		stream.connected().get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(5)).until(() -> clientId(stream) != null);
+		String clientId = clientId(stream);
+
+		this.hub.broadcast("news", "one");
+		assertThat(post("/events/" + clientId, "key-1").statusCode()).isEqualTo(202);
+		assertThat(post("/events/" + clientId, "key-1").statusCode()).isEqualTo(200);
+		assertThat(post("/events/no-such-client", "key-2").statusCode()).isEqualTo(404);
+
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(metric("fallback.sse.clients.active", null)).isEqualTo(1);
+			assertThat(metric("fallback.sse.events.sent", null)).isEqualTo(sent + 1);
+			assertThat(metric("fallback.sse.ingress.messages", "outcome:accepted")).isEqualTo(accepted + 1);
+			assertThat(metric("fallback.sse.ingress.messages", "outcome:duplicate")).isEqualTo(duplicate + 1);
+			assertThat(metric("fallback.sse.ingress.messages", "outcome:refused")).isEqualTo(refused + 1);
+		});
+		this.hub.close(clientId);
+		await().atMost(Duration.ofSeconds(5)).until(() -> metric("fallback.sse.clients.active", null) == 0);
+		stream.cancel();
+	}
+
+	private static String clientId(EventStreamLines stream) {
+		return stream.lines()
+			.stream()
+			.map(CLIENT_ID::matcher)
+			.filter(Matcher::find)
+			.map((matcher) -> matcher.group(1))
+			.findFirst()
+			.orElse(null);
+	}
+
+	private HttpResponse<String> post(String path, String idempotencyKey) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(base() + path))
+			.header("Content-Type", "text/plain")
+			.header("Idempotency-Key", idempotencyKey)
+			.POST(BodyPublishers.ofString("hi"))
+			.timeout(Duration.ofSeconds(10))
+			.build(), BodyHandlers.ofString());
+	}
+
+	@Test
 	void metersAppearInPrometheusFormat() throws Exception {
 		this.client.connect(uri()).close();
 
@@ -163,15 +221,19 @@ class FallbackActuatorIntegrationTests {
 	}
 
 	private double metric(String name, String tag) throws Exception {
-		HttpResponse<String> response = get("/actuator/metrics/" + name + "?tag=" + tag);
+		HttpResponse<String> response = get("/actuator/metrics/" + name + ((tag != null) ? "?tag=" + tag : ""));
 		assertThat(response.statusCode()).as(name + " " + tag + ": " + response.body()).isEqualTo(200);
 		return JsonPath.<Number>read(response.body(), "$.measurements[0].value").doubleValue();
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+		return this.http.send(HttpRequest.newBuilder(URI.create(base() + path))
 			.timeout(Duration.ofSeconds(10))
 			.build(), BodyHandlers.ofString());
+	}
+
+	private String base() {
+		return "http://127.0.0.1:" + this.port;
 	}
 
 	private URI uri() {

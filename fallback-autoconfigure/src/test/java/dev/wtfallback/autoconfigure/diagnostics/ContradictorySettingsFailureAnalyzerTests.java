@@ -1,7 +1,6 @@
 package dev.wtfallback.autoconfigure.diagnostics;
 
 import dev.wtfallback.autoconfigure.server.FallbackServerAutoConfiguration;
-import dev.wtfallback.autoconfigure.sse.SseHubAutoConfiguration;
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackAutoConfiguration;
 import dev.wtfallback.core.OnConnect;
 import org.junit.jupiter.api.Test;
@@ -39,18 +38,6 @@ class ContradictorySettingsFailureAnalyzerTests {
 				+ "fallback.security.allow-credentials is true");
 		assertThat(analysis.getAction()).contains("List the origins that may connect in "
 				+ "fallback.security.allowed-origins, or set fallback.security.allow-credentials to false");
-	}
-
-	@Test
-	void wildcardOriginWithCredentialsOfTheSseHubFails() {
-		FailureAnalysis[] analysis = new FailureAnalysis[1];
-		this.contextRunner.withConfiguration(AutoConfigurations.of(SseHubAutoConfiguration.class))
-			.withPropertyValues("fallback.sse.allowed-origins=*", "fallback.sse.allow-credentials=true")
-			.run((context) -> analysis[0] = new ContradictorySettingsFailureAnalyzer()
-				.analyze(context.getStartupFailure()));
-
-		assertThat(analysis[0].getDescription())
-			.contains("fallback.sse.allowed-origins contains \"*\" while fallback.sse.allow-credentials is true");
 	}
 
 	@Test

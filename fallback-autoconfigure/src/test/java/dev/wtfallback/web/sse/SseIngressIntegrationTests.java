@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = { SseTestApplication.class, SseIngressTestConfiguration.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "fallback.sse.max-message-size=1KB", "fallback.sse.allowed-origins=http://allowed.test" })
+		properties = { "fallback.sse.max-message-size=1KB", "fallback.security.allowed-origins=http://allowed.test" })
 class SseIngressIntegrationTests {
 
 	@LocalServerPort
