@@ -21,8 +21,9 @@ import dev.wtfallback.core.WtConnection;
  * <p>A transport {@linkplain #register registers} each session once it is established and
  * ends the returned {@link Registration} when its own transport has closed, which may be
  * later than {@link WtConnection#closed()} while a close frame is still being written. Once
- * {@link #stopAccepting()} was called, transports refuse new handshakes; {@link SessionDrainer}
- * does that on shutdown and then waits here for the registry to empty.
+ * {@link #stopAccepting()} was called, transports refuse new handshakes until
+ * {@link #startAccepting()}; {@link SessionDrainer} does that on stop and start, and waits
+ * here for the registry to empty.
  *
  * <p>The registry is also a {@link FallbackListener} that counts open streams per transport,
  * for the actuator endpoint; as a bean it is part of the listener the sessions report to.
@@ -71,10 +72,18 @@ public final class FallbackSessionRegistry implements FallbackListener {
 	}
 
 	/**
-	 * Make transports refuse new sessions from now on; cannot be undone.
+	 * Make transports refuse new sessions from now on.
 	 */
 	public void stopAccepting() {
 		this.accepting = false;
+	}
+
+	/**
+	 * Make transports accept new sessions again, as after a restart of the application
+	 * context.
+	 */
+	public void startAccepting() {
+		this.accepting = true;
 	}
 
 	/**

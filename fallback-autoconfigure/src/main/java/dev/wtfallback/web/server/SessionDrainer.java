@@ -20,7 +20,9 @@ import org.springframework.util.Assert;
  * {@link #CLOSE_TIMEOUT}, within which the engine ends even a transport whose peer never
  * reads. The drain runs on a thread of its own, so lifecycle beans of the same phase stop
  * alongside it. It stops in the latest lifecycle phase, before the web server's graceful
- * shutdown, while handshakes can still be answered with 503.
+ * shutdown, while handshakes can still be answered with 503. A later {@link #start()}, as
+ * after {@code ConfigurableApplicationContext.stop()} and {@code start()}, accepts sessions
+ * again.
  */
 public final class SessionDrainer implements SmartLifecycle {
 
@@ -67,6 +69,7 @@ public final class SessionDrainer implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.registry.startAccepting();
 		this.running = true;
 	}
 
@@ -105,6 +108,15 @@ public final class SessionDrainer implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+	/**
+	 * Return {@code false}: pausing the context, as the test framework does with cached
+	 * contexts, drains nothing; only a real stop or close does.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	private void drain() {

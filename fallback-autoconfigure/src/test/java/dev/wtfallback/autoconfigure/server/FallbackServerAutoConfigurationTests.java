@@ -60,6 +60,19 @@ class FallbackServerAutoConfigurationTests {
 	}
 
 	@Test
+	void stoppedContextRefusesSessionsUntilItStartsAgain() {
+		this.contextRunner.run((context) -> {
+			FallbackSessionRegistry registry = context.getBean(FallbackSessionRegistry.class);
+
+			context.stop();
+			assertThat(registry.isAccepting()).isFalse();
+			context.start();
+
+			assertThat(registry.isAccepting()).isTrue();
+		});
+	}
+
+	@Test
 	void invalidLimitsFailNamingTheProperty() {
 		this.contextRunner.withPropertyValues("fallback.limits.max-sessions=0")
 			.run((context) -> assertThat(context).getFailure()
