@@ -146,7 +146,7 @@ public interface FallbackListener {
 	}
 
 	/**
-	 * An event was written to one SSE hub client.
+	 * An event was queued for one SSE hub client.
 	 * @param replayed whether it was queued again for a client that reconnected
 	 */
 	default void sseEventSent(boolean replayed) {

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogMessage;
 
+import dev.wtfallback.core.WtConnection;
+
 /**
  * One client's event stream: its identity, its bounded outbound queue and the drain that
  * writes the queue to the connection.
@@ -43,9 +45,10 @@ import org.springframework.core.log.LogMessage;
 public final class SseClient {
 
 	/**
-	 * Log category for clients that went away, which is normal and logged at DEBUG only.
+	 * Log category for clients that went away, which is normal and logged at DEBUG only; the
+	 * category every transport and the session engine share.
 	 */
-	public static final String DISCONNECTED_CLIENT_LOG_CATEGORY = "dev.wtfallback.web.sse.DisconnectedClient";
+	public static final String DISCONNECTED_CLIENT_LOG_CATEGORY = WtConnection.DISCONNECT_LOG_CATEGORY;
 
 	private static final Log disconnectedLogger = LogFactory.getLog(DISCONNECTED_CLIENT_LOG_CATEGORY);
 
