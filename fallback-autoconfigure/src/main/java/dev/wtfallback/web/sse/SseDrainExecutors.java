@@ -1,13 +1,8 @@
 package dev.wtfallback.web.sse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jspecify.annotations.Nullable;
+import dev.wtfallback.core.qmux.ThreadPools;
 
 /**
  * Creates the executor that runs the hub's drains, whose writes block while a client reads
@@ -23,8 +18,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class SseDrainExecutors {
 
-	private static final String THREAD_NAME_PREFIX = "sse-hub-drain-";
-
 	/**
 	 * First Java release whose virtual threads unmount while waiting inside a monitor.
 	 */
@@ -38,45 +31,7 @@ final class SseDrainExecutors {
 	 * @return a new executor; shut it down when the hub stops
 	 */
 	static ExecutorService create() {
-		ExecutorService virtual = (Runtime.version().feature() >= VIRTUAL_THREADS_FROM)
-				? virtualThreadPerTaskExecutor() : null;
-		return (virtual != null) ? virtual : Executors.newCachedThreadPool(daemonThreads());
-	}
-
-	private static ThreadFactory daemonThreads() {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, THREAD_NAME_PREFIX + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
-	}
-
-	/**
-	 * Look the virtual thread API up through method handles, since this code is compiled for
-	 * Java 17 where it does not exist.
-	 * @return the executor, or {@code null} if the API is missing
-	 */
-	private static @Nullable ExecutorService virtualThreadPerTaskExecutor() {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-			Class<?> builderClass = Class.forName("java.lang.Thread$Builder");
-			Class<?> ofVirtualClass = Class.forName("java.lang.Thread$Builder$OfVirtual");
-			Object builder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtualClass))
-				.invoke();
-			builder = lookup
-				.findVirtual(ofVirtualClass, "name", MethodType.methodType(ofVirtualClass, String.class, long.class))
-				.invoke(builder, THREAD_NAME_PREFIX, 1L);
-			ThreadFactory factory = (ThreadFactory) lookup
-				.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory.class))
-				.invoke(builder);
-			return (ExecutorService) lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
-					MethodType.methodType(ExecutorService.class, ThreadFactory.class))
-				.invoke(factory);
-		}
-		catch (Throwable ex) {
-			return null;
-		}
+		return ThreadPools.elastic("sse-hub-drain-", VIRTUAL_THREADS_FROM);
 	}
 
 }

@@ -1,13 +1,9 @@
 package dev.wtfallback.core.qmux;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wtfallback.core.FallbackListener;
 
@@ -60,13 +56,11 @@ public final class QmuxRuntime implements AutoCloseable {
 	 * @return a new runtime; close it to stop its threads
 	 */
 	public static QmuxRuntime create(String threadNamePrefix, FallbackListener listener) {
-		ExecutorService virtual = virtualThreadExecutor(threadNamePrefix);
-		ExecutorService executor = (virtual != null) ? virtual
-				: Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "worker-"));
-		ExecutorService writerExecutor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "writer-"));
+		ExecutorService executor = ThreadPools.elastic(threadNamePrefix + "worker-", 21);
+		ExecutorService writerExecutor = ThreadPools.elastic(threadNamePrefix + "writer-", Integer.MAX_VALUE);
 		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(daemonThreads(threadNamePrefix + "timer-"));
-		return new QmuxRuntime(executor, writerExecutor, virtual != null, scheduler, listener);
+			.newSingleThreadScheduledExecutor(ThreadPools.daemonThreads(threadNamePrefix + "timer-"));
+		return new QmuxRuntime(executor, writerExecutor, ThreadPools.isVirtual(executor), scheduler, listener);
 	}
 
 	/**
@@ -119,41 +113,6 @@ public final class QmuxRuntime implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger counter = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
-	}
-
-	/**
-	 * Build a virtual-thread-per-task executor through method handles, since this code is
-	 * compiled for Java 17 where the API does not exist.
-	 */
-	private static ExecutorService virtualThreadExecutor(String prefix) {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-			Class<?> builderClass = Class.forName("java.lang.Thread$Builder");
-			Class<?> ofVirtualClass = Class.forName("java.lang.Thread$Builder$OfVirtual");
-			Object builder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtualClass))
-				.invoke();
-			builder = lookup
-				.findVirtual(ofVirtualClass, "name", MethodType.methodType(ofVirtualClass, String.class, long.class))
-				.invoke(builder, prefix + "virtual-", 1L);
-			ThreadFactory factory = (ThreadFactory) lookup
-				.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory.class))
-				.invoke(builder);
-			return (ExecutorService) lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
-					MethodType.methodType(ExecutorService.class, ThreadFactory.class))
-				.invoke(factory);
-		}
-		catch (Throwable ex) {
-			return null;
 		}
 	}
 
