@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.wtfallback.core.FallbackListener;
+import dev.wtfallback.core.SkippedTransport;
 import dev.wtfallback.core.Transport;
 import dev.wtfallback.core.qmux.QmuxErrorCode;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,7 +48,15 @@ public class FallbackMeterBinder implements MeterBinder, FallbackListener {
 
 	private final AtomicLong sseClients = new AtomicLong();
 
+	/** Transports a client can skip: those better than the last one, in {@link Transport} order. */
+	private static final List<Transport> SKIPPABLE = List.of(Transport.WEBTRANSPORT, Transport.WEBSOCKET);
+
 	private final Counters opened = new Counters(FallbackMeters.SESSIONS_OPENED);
+
+	private final Counters skipped = new Counters(FallbackMeters.TRANSPORTS_SKIPPED, SKIPPABLE.stream()
+		.flatMap((transport) -> tagValues(SkippedTransport.Reason.values()).stream()
+			.map((reason) -> transport.wireName() + "|" + reason))
+		.toList());
 
 	private final Counters closed = new Counters(FallbackMeters.SESSIONS_CLOSED, OUTCOMES);
 
@@ -94,7 +103,7 @@ public class FallbackMeterBinder implements MeterBinder, FallbackListener {
 			gauge(registry, FallbackMeters.STREAMS_ACTIVE, transport, this.activeStreams[transport.ordinal()]);
 		}
 		gauge(registry, FallbackMeters.SSE_CLIENTS_ACTIVE, null, this.sseClients);
-		for (Counters counters : List.of(this.opened, this.closed, this.refused, this.streamsOpened,
+		for (Counters counters : List.of(this.opened, this.skipped, this.closed, this.refused, this.streamsOpened,
 				this.streamsReset, this.bytesReceived, this.bytesSent, this.datagramsReceived, this.datagramsSent,
 				this.datagramsDropped, this.blocked, this.protocolErrors, this.sseSent, this.sseReplayed,
 				this.sseDropped, this.sseSlow, this.sseGaps, this.ingress)) {
@@ -103,6 +112,15 @@ public class FallbackMeterBinder implements MeterBinder, FallbackListener {
 	}
 
 	// Sessions and handshakes
+
+	@Override
+	public void transportSkipped(Transport transport, SkippedTransport skipped) {
+		int index = SKIPPABLE.indexOf(skipped.transport());
+		if (index >= 0) {
+			this.skipped.add(transport, index * SkippedTransport.Reason.values().length + skipped.reason().ordinal(),
+					1);
+		}
+	}
 
 	@Override
 	public void handshakeRefused(Transport transport, RefusalReason reason) {
@@ -292,12 +310,14 @@ public class FallbackMeterBinder implements MeterBinder, FallbackListener {
 		}
 
 		private void register(MeterRegistry registry, @Nullable Transport transport, LongAdder[] row) {
-			String valueKey = this.meter.tagKeys().stream().filter((key) -> !"transport".equals(key)).findFirst()
-				.orElse(null);
+			// A meter with several tags besides the transport lists each value as "a|b".
+			List<String> valueKeys = this.meter.tagKeys().stream().filter((key) -> !"transport".equals(key))
+				.toList();
 			for (int i = 0; i < row.length; i++) {
 				Tags tags = (transport != null) ? Tags.of("transport", transport.wireName()) : Tags.empty();
-				if (valueKey != null) {
-					tags = tags.and(valueKey, this.values.get(i));
+				String[] values = this.values.get(i).split("\\|");
+				for (int key = 0; key < valueKeys.size(); key++) {
+					tags = tags.and(valueKeys.get(key), values[key]);
 				}
 				FunctionCounter.builder(this.meter.meterName(), row[i], LongAdder::sum)
 					.description(this.meter.description())

@@ -14,6 +14,11 @@ public enum FallbackMeters {
 	/** Sessions open now. */
 	SESSIONS_ACTIVE("fallback.sessions.active", Meter.Type.GAUGE, "sessions", "Sessions open now", "transport"),
 
+	/** Better transports that clients skipped before opening a session. */
+	TRANSPORTS_SKIPPED("fallback.transports.skipped", Meter.Type.COUNTER, "sessions",
+			"Sessions whose client first tried a better transport, by the transport it skipped and why",
+			"transport", "skipped", "reason"),
+
 	/** Sessions established. */
 	SESSIONS_OPENED("fallback.sessions.opened", Meter.Type.COUNTER, "sessions", "Sessions established",
 			"transport"),

@@ -5,6 +5,7 @@ import dev.wtfallback.core.FallbackListener.CloseOutcome;
 import dev.wtfallback.core.FallbackListener.DropReason;
 import dev.wtfallback.core.FallbackListener.IngressOutcome;
 import dev.wtfallback.core.FallbackListener.RefusalReason;
+import dev.wtfallback.core.SkippedTransport;
 import dev.wtfallback.core.Transport;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,6 +74,23 @@ class FallbackMeterBinderTests {
 			.isEqualTo(1);
 		assertThat(counter("fallback.handshakes.refused", "transport", "websocket", "reason", "shutdown"))
 			.isZero();
+	}
+
+	@Test
+	void skippedTransportsAreCountedByTransportAndReason() {
+		for (SkippedTransport skipped : SkippedTransport.parse("webtransport-unsupported,websocket-timeout")) {
+			this.binder.transportSkipped(Transport.SSE, skipped);
+		}
+		this.binder.transportSkipped(WS, new SkippedTransport(Transport.WEBTRANSPORT, SkippedTransport.Reason.OTHER));
+
+		assertThat(counter("fallback.transports.skipped", "transport", "sse", "skipped", "webtransport", "reason",
+				"unsupported")).isEqualTo(1);
+		assertThat(counter("fallback.transports.skipped", "transport", "sse", "skipped", "websocket", "reason",
+				"timeout")).isEqualTo(1);
+		assertThat(counter("fallback.transports.skipped", "transport", "websocket", "skipped", "webtransport",
+				"reason", "other")).isEqualTo(1);
+		assertThat(counter("fallback.transports.skipped", "transport", "websocket", "skipped", "websocket",
+				"reason", "timeout")).isZero();
 	}
 
 	@Test

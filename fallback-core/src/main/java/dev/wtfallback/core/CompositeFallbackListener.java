@@ -19,6 +19,11 @@ final class CompositeFallbackListener implements FallbackListener {
 	}
 
 	@Override
+	public void transportSkipped(Transport transport, SkippedTransport skipped) {
+		this.listeners.forEach((listener) -> listener.transportSkipped(transport, skipped));
+	}
+
+	@Override
 	public void sessionOpened(Transport transport) {
 		this.listeners.forEach((listener) -> listener.sessionOpened(transport));
 	}

@@ -40,6 +40,14 @@ public interface FallbackListener {
 	}
 
 	/**
+	 * A client reported that it skipped a better transport before it opened a session here.
+	 * @param transport the transport of the session it opened
+	 * @param skipped the transport it skipped, and why
+	 */
+	default void transportSkipped(Transport transport, SkippedTransport skipped) {
+	}
+
+	/**
 	 * A session was established.
 	 * @param transport its transport
 	 */

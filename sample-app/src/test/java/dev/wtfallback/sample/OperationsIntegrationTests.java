@@ -42,6 +42,18 @@ class OperationsIntegrationTests {
 		}
 	}
 
+	@Test
+	void transportsTheClientSkippedAreKeptOnTheConnectionAndCounted() throws Exception {
+		try (QmuxClient client = QmuxClient.builder().applicationProtocols("echo").build()) {
+			URI uri = URI.create("ws://127.0.0.1:" + this.port + "/wt?fallback-reason=webtransport-unsupported");
+			WtConnection connection = client.connect(uri);
+
+			assertThat(get("/actuator/metrics/fallback.transports.skipped?tag=transport:websocket"
+					+ "&tag=skipped:webtransport&tag=reason:unsupported")).contains("\"value\":1.0");
+			connection.close();
+		}
+	}
+
 	private String get(String path) throws Exception {
 		HttpResponse<String> response = this.http.send(
 				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))

@@ -1,6 +1,10 @@
 package dev.wtfallback.web.socket;
 
+import java.nio.charset.StandardCharsets;
+
 import dev.wtfallback.core.OnConnect;
+import dev.wtfallback.core.SkippedTransport;
+import dev.wtfallback.core.Transport;
 import dev.wtfallback.core.WtConnection;
 import dev.wtfallback.core.qmux.QmuxRuntime;
 import dev.wtfallback.core.qmux.QmuxSettings;
@@ -18,6 +22,8 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * {@link WebSocketHandler} that serves each WebSocket session as a QMux session and hands it
@@ -99,6 +105,7 @@ public class QmuxWebSocketHandler implements WebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) {
 		String id = WebSocketLogging.sessionId(session);
 		try {
+			recordSkippedTransports(session);
 			QmuxWebSocketAdapter adapter = QmuxWebSocketAdapter.wrap(session, this.settings, this.runtime,
 					this.onConnect, this.starter);
 			logger.debug(LogMessage.format("[%s] Accepted '%s' from %s", id, session.getAcceptedProtocol(),
@@ -108,6 +115,25 @@ public class QmuxWebSocketHandler implements WebSocketHandler {
 		catch (RuntimeException ex) {
 			release(session);
 			logger.error(LogMessage.format("[%s] Could not start a QMux session, WebSocket closed", id), ex);
+		}
+	}
+
+	/**
+	 * Keep the client's report of transports it skipped as a connection attribute, and count it.
+	 */
+	private void recordSkippedTransports(WebSocketSession session) {
+		if (session.getUri() == null) {
+			return;
+		}
+		String report = UriComponentsBuilder.fromUri(session.getUri()).build().getQueryParams()
+			.getFirst(SkippedTransport.PARAMETER);
+		if (report == null || report.isEmpty()) {
+			return;
+		}
+		report = UriUtils.decode(report, StandardCharsets.UTF_8);
+		session.getAttributes().put(SkippedTransport.ATTRIBUTE, report);
+		for (SkippedTransport skipped : SkippedTransport.parse(report)) {
+			this.runtime.listener().transportSkipped(Transport.WEBSOCKET, skipped);
 		}
 	}
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.wtfallback.core.OnConnect;
+import dev.wtfallback.core.SkippedTransport;
 import dev.wtfallback.core.Transport;
 import dev.wtfallback.core.WtConnection;
 import dev.wtfallback.core.qmux.QmuxRuntime;
@@ -85,11 +86,11 @@ public class SseSessionEndpoint {
 	public static final String EXPECTED_SEQUENCE_HEADER = "QMux-Expected-Sequence";
 
 	/** Session attribute that holds the client's {@code fallback-reason}, when it gave one. */
-	public static final String FALLBACK_REASON_ATTRIBUTE = "fallback.reason";
+	public static final String FALLBACK_REASON_ATTRIBUTE = SkippedTransport.ATTRIBUTE;
 
 	private static final Log logger = LogFactory.getLog(SseSessionEndpoint.class);
 
-	private static final Pattern REASON = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+	private static final Pattern REASON = Pattern.compile("[A-Za-z0-9._,-]{1,128}");
 
 	private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
 
@@ -300,6 +301,9 @@ public class SseSessionEndpoint {
 		if (this.admission != null) {
 			track(session.connection(), permit);
 		}
+		for (SkippedTransport skipped : SkippedTransport.parse(reason)) {
+			this.runtime.listener().transportSkipped(Transport.SSE, skipped);
+		}
 		logger.debug(LogMessage.format("[%s] Opened '%s' for %s%s", session.id(), protocol.token(),
 				context.remoteAddress(), (reason != null) ? ", fallback reason '" + reason + "'" : ""));
 		return ResponseEntity.ok()
@@ -329,11 +333,11 @@ public class SseSessionEndpoint {
 	}
 
 	private static String fallbackReason(HttpServletRequest request) {
-		String reason = request.getParameter("fallback-reason");
+		String reason = request.getParameter(SkippedTransport.PARAMETER);
 		if (reason == null || REASON.matcher(reason).matches()) {
 			return reason;
 		}
-		logger.debug(LogMessage.format("Ignoring fallback-reason from %s: not a token of up to 64 characters",
+		logger.debug(LogMessage.format("Ignoring fallback-reason from %s: not a list of up to 128 characters",
 				request.getRemoteAddr()));
 		return null;
 	}
