@@ -85,7 +85,8 @@ class BrowserEndToEndIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext startServer(int port, boolean refuseUpgrades) {
-		SpringApplicationBuilder builder = new SpringApplicationBuilder(SampleApplication.class);
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(SampleApplication.class)
+			.main(SampleApplication.class);
 		if (refuseUpgrades) {
 			builder.initializers(UpgradeRefusingFilter::register);
 		}
