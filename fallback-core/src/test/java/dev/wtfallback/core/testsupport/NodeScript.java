@@ -3,6 +3,7 @@ package dev.wtfallback.core.testsupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A Node.js script of the interop harness running as a child process, with its output
- * collected line by line. The harness lives in the {@code interop} directory of the build;
- * Maven installs its pinned packages before the tests run.
+ * A Node.js script running as a child process, with its output collected line by line and
+ * lines written to its standard input on request. Scripts of the interop harness live in the
+ * {@code interop} directory of the build, others in a directory of their own; Maven installs
+ * the pinned packages of both before the tests run.
  */
 public final class NodeScript implements AutoCloseable {
 
@@ -48,7 +50,18 @@ public final class NodeScript implements AutoCloseable {
 	 * @throws IOException if node cannot be started
 	 */
 	public static NodeScript start(String script, String... arguments) throws IOException {
-		Path directory = interopDirectory();
+		return start(interopDirectory(), script, arguments);
+	}
+
+	/**
+	 * Start a script of another directory that holds a {@code package.json}.
+	 * @param directory the directory, with its packages installed in {@code node_modules}
+	 * @param script the script file name, relative to the directory
+	 * @param arguments its arguments
+	 * @return the running script
+	 * @throws IOException if node cannot be started
+	 */
+	public static NodeScript start(Path directory, String script, String... arguments) throws IOException {
 		if (!Files.isDirectory(directory.resolve("node_modules"))) {
 			throw new IllegalStateException("No node_modules in " + directory + "; run 'npm ci' there first");
 		}
@@ -84,6 +97,17 @@ public final class NodeScript implements AutoCloseable {
 			}
 			this.lines.notifyAll();
 		}
+	}
+
+	/**
+	 * Write one line to the script's standard input.
+	 * @param line the line, without its line break
+	 * @throws IOException if the script no longer reads its input
+	 */
+	public void send(String line) throws IOException {
+		OutputStream input = this.process.getOutputStream();
+		input.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		input.flush();
 	}
 
 	/**
