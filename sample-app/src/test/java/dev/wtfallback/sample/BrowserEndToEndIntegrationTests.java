@@ -91,7 +91,7 @@ class BrowserEndToEndIntegrationTests {
 			builder.initializers(UpgradeRefusingFilter::register);
 		}
 		return builder.run("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-				"--spring.lifecycle.timeout-per-shutdown-phase=5s");
+				"--spring.lifecycle.timeout-per-shutdown-phase=5s", "--fallback.shutdown.grace-period=1s");
 	}
 
 	private static Path e2eDirectory() {
