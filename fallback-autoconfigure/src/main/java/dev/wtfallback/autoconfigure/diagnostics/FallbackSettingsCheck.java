@@ -1,6 +1,7 @@
 package dev.wtfallback.autoconfigure.diagnostics;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
@@ -114,12 +116,20 @@ public final class FallbackSettingsCheck {
 		Duration needed = shutdown.getGracePeriod().plus(SessionDrainer.CLOSE_TIMEOUT);
 		if (needed.compareTo(timeoutPerPhase) > 0) {
 			Duration room = timeoutPerPhase.minus(SessionDrainer.CLOSE_TIMEOUT);
-			add("fallback.shutdown.grace-period (" + shutdown.getGracePeriod() + ") plus "
-					+ SessionDrainer.CLOSE_TIMEOUT + " to close sessions exceeds " + TIMEOUT_PER_PHASE + " ("
-					+ timeoutPerPhase + "): shutdown would go on before open sessions were closed",
-					"Lower fallback.shutdown.grace-period to at most " + (room.isNegative() ? Duration.ZERO : room)
-							+ ", or raise " + TIMEOUT_PER_PHASE + " to at least " + needed);
+			add("fallback.shutdown.grace-period (" + print(shutdown.getGracePeriod()) + ") plus "
+					+ print(SessionDrainer.CLOSE_TIMEOUT) + " to close sessions exceeds " + TIMEOUT_PER_PHASE + " ("
+					+ print(timeoutPerPhase) + "): shutdown would go on before open sessions were closed",
+					"Lower fallback.shutdown.grace-period to at most "
+							+ print(room.isNegative() ? Duration.ZERO : room) + ", or raise " + TIMEOUT_PER_PHASE
+							+ " to at least " + print(needed));
 		}
+	}
+
+	/** Print a duration the way it is written in application properties, such as {@code 30s}. */
+	private static String print(Duration duration) {
+		ChronoUnit unit = (duration.toMillis() % 1000 != 0) ? ChronoUnit.MILLIS
+				: (duration.getSeconds() % 60 != 0 || duration.isZero()) ? ChronoUnit.SECONDS : ChronoUnit.MINUTES;
+		return DurationStyle.SIMPLE.print(duration, unit);
 	}
 
 	private void windows(WebSocketFallbackProperties webSocket) {

@@ -104,10 +104,10 @@ class ContradictorySettingsFailureAnalyzerTests {
 	void gracePeriodLongerThanTheShutdownPhaseFails() {
 		FailureAnalysis analysis = analyze("fallback.shutdown.grace-period=30s");
 
-		assertThat(analysis.getDescription()).contains("fallback.shutdown.grace-period (PT30S) plus PT3S to close "
-				+ "sessions exceeds spring.lifecycle.timeout-per-shutdown-phase (PT30S)");
-		assertThat(analysis.getAction()).contains("Lower fallback.shutdown.grace-period to at most PT27S, or raise "
-				+ "spring.lifecycle.timeout-per-shutdown-phase to at least PT33S");
+		assertThat(analysis.getDescription()).contains("fallback.shutdown.grace-period (30s) plus 3s to close "
+				+ "sessions exceeds spring.lifecycle.timeout-per-shutdown-phase (30s)");
+		assertThat(analysis.getAction()).contains("Lower fallback.shutdown.grace-period to at most 27s, or raise "
+				+ "spring.lifecycle.timeout-per-shutdown-phase to at least 33s");
 	}
 
 	@Test
