@@ -1,7 +1,5 @@
 package dev.wtfallback.autoconfigure.ssesession;
 
-import java.util.List;
-
 import dev.wtfallback.autoconfigure.websocket.WebSocketFallbackProperties;
 import dev.wtfallback.core.FallbackListener;
 import dev.wtfallback.core.OnConnect;
@@ -90,9 +88,8 @@ public final class SseSessionAutoConfiguration {
 					+ "B) with its length prefix; set it to at least " + needed + "B");
 		}
 		SessionAdmission available = admission.getIfAvailable();
-		List<String> origins = (available != null) ? available.getOriginPolicy().getAllowedOrigins() : List.of();
 		SseSessionOptions options = new SseSessionOptions(properties.getPath(), shared.getProtocols(),
-				shared.isRequireProtocol(), List.of(), origins, properties.getHeartbeatInterval(), postSize);
+				shared.isRequireProtocol(), properties.getHeartbeatInterval(), postSize);
 		return new SseSessionEndpoint(options, settings, runtime, onConnect, registry, available);
 	}
 

@@ -24,6 +24,7 @@ import dev.wtfallback.web.server.FallbackSessionRegistry;
 import dev.wtfallback.web.server.FallbackSessionRegistry.Registration;
 import dev.wtfallback.web.server.HandshakeRefusal;
 import dev.wtfallback.web.server.HandshakeRefusedException;
+import dev.wtfallback.web.server.OriginPolicy;
 import dev.wtfallback.web.server.SessionAdmission;
 import dev.wtfallback.web.server.SessionAdmission.Admission;
 import dev.wtfallback.web.server.SessionDrainer;
@@ -106,13 +107,13 @@ public class SseSessionEndpoint {
 
 	private final SseSessionRegistry registry;
 
-	private final OriginCheck origins;
+	private final OriginPolicy originPolicy;
 
 	private final @Nullable SessionAdmission admission;
 
 	/**
-	 * Create an endpoint that admits sessions by its own origin check, without limits.
-	 * @param options the path, negotiation, origins, heartbeat and POST size limit
+	 * Create an endpoint that admits same-origin requests only, without limits.
+	 * @param options the path, negotiation, heartbeat and POST size limit
 	 * @param settings the QMux limits to advertise and enforce on every session
 	 * @param runtime the threads that run the sessions; closing it is up to the caller
 	 * @param onConnect the application handler, called once per session on its own thread
@@ -125,14 +126,14 @@ public class SseSessionEndpoint {
 
 	/**
 	 * Create an endpoint.
-	 * @param options the path, negotiation, origins, heartbeat and POST size limit
+	 * @param options the path, negotiation, heartbeat and POST size limit
 	 * @param settings the QMux limits to advertise and enforce on every session
 	 * @param runtime the threads that run the sessions; closing it is up to the caller
 	 * @param onConnect the application handler, called once per session on its own thread
 	 * @param registry where the open sessions are kept
 	 * @param admission the admission whose shutdown state, origin policy, authentication and
 	 * session limits apply, and whose registry each session joins for the graceful shutdown;
-	 * or {@code null} to admit by the options alone
+	 * or {@code null} to admit same-origin requests without limits
 	 */
 	public SseSessionEndpoint(SseSessionOptions options, QmuxSettings settings, QmuxRuntime runtime,
 			OnConnect onConnect, SseSessionRegistry registry, @Nullable SessionAdmission admission) {
@@ -146,8 +147,8 @@ public class SseSessionEndpoint {
 		this.runtime = runtime;
 		this.onConnect = onConnect;
 		this.registry = registry;
-		this.origins = new OriginCheck(options.allowedOrigins(), options.allowedOriginPatterns());
 		this.admission = admission;
+		this.originPolicy = (admission != null) ? admission.getOriginPolicy() : OriginPolicy.sameOrigin();
 	}
 
 	/**
@@ -170,15 +171,14 @@ public class SseSessionEndpoint {
 	 * Return the CORS rules that let browsers on the configured origins use this endpoint.
 	 * @return the rules, or {@code null} when only the server's own origin is admitted
 	 */
-	public CorsConfiguration getCorsConfiguration() {
-		CorsConfiguration own = this.origins.corsConfiguration();
-		if (this.admission == null || own == null) {
-			return own;
+	public @Nullable CorsConfiguration getCorsConfiguration() {
+		CorsConfiguration cors = this.originPolicy
+			.corsConfiguration(List.of(HttpHeaders.CONTENT_TYPE, SEQUENCE_HEADER));
+		if (cors != null) {
+			cors.setExposedHeaders(List.of(DUPLICATE_HEADER, EXPECTED_SEQUENCE_HEADER));
+			cors.setMaxAge(3600L);
 		}
-		// The shared policy decides whether credentials are allowed.
-		CorsConfiguration shared = new CorsConfiguration(own);
-		shared.setAllowCredentials(this.admission.getOriginPolicy().isAllowCredentials());
-		return shared;
+		return cors;
 	}
 
 	/**
@@ -226,7 +226,7 @@ public class SseSessionEndpoint {
 			response.setStatus(HttpStatus.NO_CONTENT.value());
 			return null;
 		}
-		if (!this.origins.admits(request)) {
+		if (!allowsOrigin(request)) {
 			refuse(response, HttpStatus.FORBIDDEN, "Origin " + request.getHeader(HttpHeaders.ORIGIN)
 					+ " is not allowed to open sessions.");
 			return null;
@@ -342,6 +342,10 @@ public class SseSessionEndpoint {
 		return null;
 	}
 
+	private boolean allowsOrigin(HttpServletRequest request) {
+		return this.originPolicy.allows(new ServletServerHttpRequest(request));
+	}
+
 	private static InetSocketAddress remoteAddress(HttpServletRequest request) {
 		try {
 			// An IP literal, so no name lookup happens.
@@ -367,7 +371,7 @@ public class SseSessionEndpoint {
 			refuse(response, HttpStatus.NOT_FOUND, "No such session; it may have ended.");
 			return;
 		}
-		if (!session.admits(request.getUserPrincipal()) || !this.origins.admits(request)) {
+		if (!session.admits(request.getUserPrincipal()) || !allowsOrigin(request)) {
 			logger.debug(LogMessage.format("[%s] POST from %s refused: foreign principal or origin", session.id(),
 					request.getRemoteAddr()));
 			refuse(response, HttpStatus.FORBIDDEN, "This session belongs to another principal or origin.");

@@ -7,22 +7,18 @@ import org.springframework.util.Assert;
 
 /**
  * What an {@link SseSessionEndpoint} serves and accepts: its path, the subprotocols it
- * negotiates, the origins it admits, how often it proves an idle event stream alive and how
- * large a POST body may be.
+ * negotiates, how often it proves an idle event stream alive and how large a POST body may be.
+ * Origins follow the shared {@link dev.wtfallback.web.server.OriginPolicy}.
  *
  * @param path the path of the event stream; POSTs go to {@code {path}/{sessionId}}
  * @param applicationProtocols the application protocols, best first; may be empty
  * @param requireProtocol whether bare version tokens such as {@code qmux-02} are refused
- * @param allowedOrigins origins admitted besides the server's own, such as
- * {@code https://example.com}, or {@code *} for any
- * @param allowedOriginPatterns origin patterns admitted, such as {@code https://*.example.com}
  * @param heartbeatInterval how long an event stream may go without a write before a comment
  * line is sent; a write that fails ends the session
  * @param maxPostSize the largest POST body accepted, in bytes, at least {@value #MIN_POST_SIZE}
  */
 public record SseSessionOptions(String path, List<String> applicationProtocols, boolean requireProtocol,
-		List<String> allowedOrigins, List<String> allowedOriginPatterns, Duration heartbeatInterval,
-		long maxPostSize) {
+		Duration heartbeatInterval, long maxPostSize) {
 
 	/** The smallest accepted max POST size: a client may always send bodies of this size. */
 	public static final long MIN_POST_SIZE = 64 * 1024;
@@ -36,8 +32,6 @@ public record SseSessionOptions(String path, List<String> applicationProtocols, 
 				() -> "'maxPostSize' must be between " + MIN_POST_SIZE + " and " + (Integer.MAX_VALUE - 8)
 						+ " bytes, was " + maxPostSize);
 		applicationProtocols = List.copyOf(applicationProtocols);
-		allowedOrigins = List.copyOf(allowedOrigins);
-		allowedOriginPatterns = List.copyOf(allowedOriginPatterns);
 	}
 
 }
