@@ -7,6 +7,7 @@ import dev.wtfallback.core.Transport;
 import dev.wtfallback.core.WtConnection;
 import dev.wtfallback.core.qmux.QmuxRuntime;
 import dev.wtfallback.core.qmux.QmuxSession;
+import dev.wtfallback.core.qmux.RecordAssembler;
 import dev.wtfallback.core.qmux.QmuxSettings;
 import dev.wtfallback.core.qmux.SessionContext;
 import dev.wtfallback.core.qmux.Subprotocols;
@@ -62,8 +63,6 @@ public final class QmuxWebSocketAdapter {
 
 	private final String id;
 
-	private final int maxRecordSize;
-
 	private final Object lock = new Object();
 
 	/** The engine; set once it started, under {@code lock}. */
@@ -72,15 +71,12 @@ public final class QmuxWebSocketAdapter {
 	/** A close that came before the engine started; guarded by {@code lock}. */
 	private CloseStatus closedWhileStarting;
 
-	/** Fragments of the current record; only touched by the thread delivering messages. */
-	private ByteBuffer fragments;
-
-	/** Whether the rest of an oversized message is skipped; only touched by the delivering thread. */
-	private boolean discarding;
+	/** Joins fragments of the current record; only touched by the thread delivering messages. */
+	private final RecordAssembler assembler;
 
 	private QmuxWebSocketAdapter(String id, int maxRecordSize) {
 		this.id = id;
-		this.maxRecordSize = maxRecordSize;
+		this.assembler = new RecordAssembler(maxRecordSize);
 	}
 
 	/**
@@ -191,26 +187,8 @@ public final class QmuxWebSocketAdapter {
 	}
 
 	private void handleBinary(ByteBuffer payload, boolean last) {
-		if (this.discarding) {
-			this.discarding = !last;
-			return;
-		}
-		if (this.fragments == null && last) {
-			this.session.onRecord(payload);
-			return;
-		}
-		if (this.fragments == null) {
-			// One byte past the limit is enough for the engine to see an oversized record.
-			this.fragments = ByteBuffer.allocate(this.maxRecordSize + 1);
-		}
-		ByteBuffer fitting = payload.slice();
-		fitting.limit(Math.min(fitting.remaining(), this.fragments.remaining()));
-		this.fragments.put(fitting);
-		boolean full = !this.fragments.hasRemaining();
-		if (last || full) {
-			ByteBuffer record = this.fragments.flip();
-			this.fragments = null;
-			this.discarding = full && !last;
+		ByteBuffer record = this.assembler.append(payload, last);
+		if (record != null) {
 			this.session.onRecord(record);
 		}
 	}

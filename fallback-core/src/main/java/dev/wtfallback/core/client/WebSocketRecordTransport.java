@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.wtfallback.core.qmux.QmuxSession;
+import dev.wtfallback.core.qmux.RecordAssembler;
 import dev.wtfallback.core.qmux.RecordTransport;
 
 /**
@@ -19,8 +20,6 @@ import dev.wtfallback.core.qmux.RecordTransport;
  */
 final class WebSocketRecordTransport implements RecordTransport, WebSocket.Listener {
 
-	private final int maxRecordSize;
-
 	private final long sendTimeoutMillis;
 
 	private final AtomicBoolean closing = new AtomicBoolean();
@@ -29,10 +28,10 @@ final class WebSocketRecordTransport implements RecordTransport, WebSocket.Liste
 
 	private volatile QmuxSession session;
 
-	private ByteBuffer partial;
+	private final RecordAssembler assembler;
 
 	WebSocketRecordTransport(int maxRecordSize, long sendTimeoutMillis) {
-		this.maxRecordSize = maxRecordSize;
+		this.assembler = new RecordAssembler(maxRecordSize);
 		this.sendTimeoutMillis = sendTimeoutMillis;
 	}
 
@@ -87,34 +86,12 @@ final class WebSocketRecordTransport implements RecordTransport, WebSocket.Liste
 
 	@Override
 	public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-		if (this.partial == null && last) {
-			this.session.onRecord(data);
-		}
-		else {
-			append(data);
-			if (last) {
-				ByteBuffer record = this.partial.flip();
-				this.partial = null;
-				this.session.onRecord(record);
-			}
+		ByteBuffer record = this.assembler.append(data, last);
+		if (record != null) {
+			this.session.onRecord(record);
 		}
 		webSocket.request(1);
 		return null;
-	}
-
-	private void append(ByteBuffer data) {
-		if (this.partial == null) {
-			this.partial = ByteBuffer.allocate(Math.min(this.maxRecordSize + 1, Math.max(data.remaining(), 1024)));
-		}
-		if (this.partial.remaining() < data.remaining()) {
-			// Grow up to one byte past the limit: enough for the session to refuse the record.
-			int wanted = Math.min(this.maxRecordSize + 1, this.partial.position() + data.remaining());
-			ByteBuffer larger = ByteBuffer.allocate(Math.max(wanted, this.partial.capacity()));
-			larger.put(this.partial.flip());
-			this.partial = larger;
-		}
-		int room = Math.min(this.partial.remaining(), data.remaining());
-		this.partial.put(data.slice().limit(room));
 	}
 
 	@Override
