@@ -57,9 +57,6 @@ final class SseSession {
 
 	private volatile QmuxSession engine;
 
-	/** The engine's record size limit; set with the engine. */
-	private volatile long maxRecordSize;
-
 	private volatile ScheduledFuture<?> heartbeat;
 
 	SseSession(String token, String id, Principal principal, SseSessionRegistry registry) {
@@ -102,7 +99,6 @@ final class SseSession {
 		this.emitter.onError((ex) -> streamEnded(1006, "event stream failed: " + ex));
 		this.emitter.onCompletion(() -> streamEnded(1001, "event stream ended"));
 		try {
-			this.maxRecordSize = settings.maxRecordSize();
 			this.transport.sendSessionEvent(this.token, protocol.token(), postPath);
 			this.engine = QmuxSession.accept(context, protocol, settings, this.transport, runtime, onConnect);
 		}
@@ -180,13 +176,9 @@ final class SseSession {
 		}
 	}
 
-	/**
-	 * Make the engine fail the session with PROTOCOL_VIOLATION. It has no call for that, but
-	 * refuses any record larger than its max_record_size with exactly that error.
-	 */
 	private void violate(QmuxSession session, String violation) {
 		SseSessionLogging.DISCONNECTS.debug(LogMessage.format("[%s] Malformed POST body: %s", this.id, violation));
-		session.onRecord(ByteBuffer.allocate(Math.toIntExact(this.maxRecordSize + 1)));
+		session.onMalformedInput("Malformed POST body: " + violation);
 	}
 
 	private void streamEnded(int statusCode, String reason) {

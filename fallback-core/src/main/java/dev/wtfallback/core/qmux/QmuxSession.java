@@ -493,11 +493,19 @@ public final class QmuxSession implements dev.wtfallback.core.WtConnection {
 	 * Report an inbound text message, which QMux forbids; the session fails.
 	 */
 	public void onTextMessage() {
+		onMalformedInput("Text message received; QMux records travel in binary messages");
+	}
+
+	/**
+	 * Report input the transport could not turn into records, such as a record length that
+	 * runs past the end of a request body; the session fails with PROTOCOL_VIOLATION.
+	 * @param description what was wrong, sent as the close reason
+	 */
+	public void onMalformedInput(String description) {
 		this.lock.lock();
 		try {
 			if (this.closeInfo == null) {
-				fail(new QmuxProtocolException(QmuxErrorCode.PROTOCOL_VIOLATION,
-						"Text message received; QMux records travel in binary messages"));
+				fail(new QmuxProtocolException(QmuxErrorCode.PROTOCOL_VIOLATION, description));
 			}
 		}
 		finally {
